@@ -1,0 +1,116 @@
+/**
+ * Typed errors. Every error this library raises extends {@link JobsError}, sets
+ * `name` to its class name and chains the underlying `cause` when there is one.
+ * @packageDocumentation
+ */
+
+import type { JobExecutionState, RejectedErrorCode } from './client/messages.js';
+
+/** Base class of every error raised by aws-iot-jobs. */
+export class JobsError extends Error {
+  /** @param message - human-readable text. @param options - `cause` to chain. */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/**
+ * An argument broke an AWS rule (protocol §9). Raised before anything is sent:
+ * nothing was published or subscribed.
+ */
+export class InvalidArgumentError extends JobsError {
+  /** The argument or field at fault, e.g. `thingName` or `statusDetails.progress`. */
+  readonly field: string;
+  /** The rule it broke, e.g. `1-128 characters of [a-zA-Z0-9:_-]`. */
+  readonly rule: string;
+
+  /** @param field - the argument at fault. @param rule - the rule it broke. @param value - the value, shown (shortened) in the message. */
+  constructor(field: string, rule: string, value?: unknown) {
+    super(`Invalid ${field}: ${describeValue(value)} must be ${rule}`);
+    this.field = field;
+    this.rule = rule;
+  }
+}
+
+/** The Jobs service answered on a `/rejected` topic (protocol §4.5, §5). */
+export class JobsRejectedError extends JobsError {
+  /** The AWS error code, e.g. `VersionMismatch`. */
+  readonly code: RejectedErrorCode;
+  /** The execution state the service sent with VersionMismatch or InvalidStateTransition. */
+  readonly executionState: JobExecutionState | undefined;
+  /** The clientToken of the request, as echoed by the service. */
+  readonly clientToken: string | undefined;
+  /** The service's `timestamp`, in epoch seconds. */
+  readonly timestamp: number | undefined;
+
+  /** @param rejection - the decoded rejected payload. */
+  constructor(rejection: {
+    code: RejectedErrorCode;
+    message?: string | undefined;
+    executionState?: JobExecutionState | undefined;
+    clientToken?: string | undefined;
+    timestamp?: number | undefined;
+  }) {
+    super(`${rejection.code}: ${rejection.message ?? 'rejected by the Jobs service'}`);
+    this.code = rejection.code;
+    this.executionState = rejection.executionState;
+    this.clientToken = rejection.clientToken;
+    this.timestamp = rejection.timestamp;
+  }
+
+  /** True for codes worth retrying after a pause (`RequestThrottled`, `InternalError`). */
+  get retryable(): boolean {
+    return this.code === 'RequestThrottled' || this.code === 'InternalError';
+  }
+}
+
+/** No reply came within the call's `timeoutMs`. */
+export class JobsTimeoutError extends JobsError {
+  /** The timeout that elapsed, in milliseconds. */
+  readonly timeoutMs: number;
+  /** @param operation - what timed out. @param timeoutMs - the limit. */
+  constructor(operation: string, timeoutMs: number, options?: ErrorOptions) {
+    super(`${operation} got no reply within ${timeoutMs} ms`, options);
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/** The caller's AbortSignal fired before the call settled. */
+export class JobsAbortError extends JobsError {
+  /** @param operation - what was aborted. */
+  constructor(operation: string, options?: ErrorOptions) {
+    super(`${operation} was aborted`, options);
+  }
+}
+
+/** The connection closed (or the client was closed) while the call was in flight. */
+export class ConnectionClosedError extends JobsError {
+  /** @param operation - what was in flight. */
+  constructor(operation: string, options?: ErrorOptions) {
+    super(`${operation} failed: the connection closed`, options);
+  }
+}
+
+/** A message from the network did not have the shape the protocol defines. */
+export class MalformedMessageError extends JobsError {
+  /** The topic it arrived on. */
+  readonly topic: string;
+  /** @param topic - where it arrived. @param reason - what was wrong. */
+  constructor(topic: string, reason: string, options?: ErrorOptions) {
+    super(`Malformed message on ${topic}: ${reason}`, options);
+    this.topic = topic;
+  }
+}
+
+/** Shows a value in an error message without dumping huge or hostile input. */
+function describeValue(value: unknown): string {
+  if (value === undefined) return 'value';
+  let text: string;
+  try {
+    text = typeof value === 'string' ? JSON.stringify(value) : String(JSON.stringify(value) ?? typeof value);
+  } catch {
+    text = typeof value;
+  }
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}

@@ -1,0 +1,94 @@
+/**
+ * aws-iot-jobs: AWS IoT Jobs for devices and gateways, awaitable.
+ * @packageDocumentation
+ */
+
+export {
+  JobsError,
+  InvalidArgumentError,
+  JobsRejectedError,
+  JobsTimeoutError,
+  JobsAbortError,
+  ConnectionClosedError,
+  MalformedMessageError,
+} from './errors.js';
+
+export {
+  jobsRoot,
+  getPendingTopic,
+  startNextTopic,
+  describeTopic,
+  updateTopic,
+  notifyTopic,
+  notifyNextTopic,
+  requestTopic,
+  acceptedTopic,
+  rejectedTopic,
+  replyFilter,
+  thingFilters,
+  parseJobsTopic,
+  ANY_THING,
+} from './client/topics.js';
+export type { JobsOperation, JobsNotification, ParsedJobsTopic } from './client/topics.js';
+
+export {
+  NEXT_JOB_ID,
+  DEVICE_STATUSES,
+  LIMITS,
+  isValidThingName,
+  isValidJobId,
+  isDeviceStatus,
+  isValidStepTimeout,
+  isValidClientToken,
+  assertThingName,
+  assertJobId,
+  assertDescribeJobId,
+  assertDeviceStatus,
+  assertStatusDetails,
+  assertStepTimeout,
+  assertClientToken,
+  statusDetailsProblem,
+} from './client/validate.js';
+export type { DeviceStatus } from './client/validate.js';
+
+export {
+  JOB_EXECUTION_STATUSES,
+  TERMINAL_STATUSES,
+  REJECTED_ERROR_CODES,
+  MAX_PAYLOAD_BYTES,
+  encodeGetPendingRequest,
+  encodeStartNextRequest,
+  encodeDescribeRequest,
+  encodeUpdateRequest,
+  parsePayload,
+  decodeGetPendingAccepted,
+  decodeStartNextAccepted,
+  decodeDescribeAccepted,
+  decodeUpdateAccepted,
+  decodeRejected,
+  decodeJobExecutionsChanged,
+  decodeNextJobExecutionChanged,
+} from './client/messages.js';
+export type {
+  JobExecutionStatus,
+  RejectedErrorCode,
+  StatusDetails,
+  JobExecutionSummary,
+  JobExecution,
+  JobExecutionState,
+  GetPendingJobExecutionsRequest,
+  StartNextPendingJobExecutionRequest,
+  DescribeJobExecutionRequest,
+  UpdateJobExecutionRequest,
+  GetPendingJobExecutionsAccepted,
+  StartNextPendingJobExecutionAccepted,
+  DescribeJobExecutionAccepted,
+  UpdateJobExecutionAccepted,
+  RejectedErrorResponse,
+  JobExecutionsChangedNotification,
+  NextJobExecutionChangedNotification,
+  DecodeResult,
+  Payload,
+  JsonObject,
+  JsonValue,
+} from './client/messages.js';
