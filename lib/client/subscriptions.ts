@@ -44,10 +44,10 @@ export class Subscriptions {
     this.debug = debug;
   }
 
-  /** Filters the broker currently grants this client. */
+  /** Filters granted and in use (a key whose last user left is on its way out and no longer counts). */
   get count(): number {
     let count = 0;
-    for (const entry of this.entries.values()) if (entry.subscribed) count += entry.filters.length;
+    for (const entry of this.entries.values()) if (entry.subscribed && entry.refs > 0) count += entry.filters.length;
     return count;
   }
 
