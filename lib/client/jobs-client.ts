@@ -527,7 +527,8 @@ export class JobsClient {
   private readonly onConnect: ConnectListener = (connack) => {
     if (this.closed || !this.disconnected) return;
     this.disconnected = false;
-    const sessionPresent = connack.sessionPresent === true;
+    // Some connections emit 'connect' without the CONNACK: that reads as a lost session.
+    const sessionPresent = (connack as { sessionPresent?: boolean } | undefined)?.sessionPresent === true;
     const { filters, done } = this.subscriptions.resubscribe(sessionPresent);
     this.debug({ type: 'resubscribe', sessionPresent, filters });
     void done.then((errors) => {
