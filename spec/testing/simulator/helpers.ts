@@ -88,7 +88,7 @@ export class RawDevice {
 export interface Harness {
   broker: TestBroker;
   simulator: JobsSimulator;
-  device(thingName: string, options?: { clientId?: string; subscribe?: boolean }): Promise<RawDevice>;
+  device(thingName: string, options?: { clientId?: string; subscribe?: boolean; keepalive?: number }): Promise<RawDevice>;
   close(): Promise<void>;
 }
 
@@ -102,7 +102,10 @@ export async function startHarness(options: JobsSimulatorOptions = {}): Promise<
     broker,
     simulator,
     device: async (thingName, deviceOptions = {}) => {
-      const client = await broker.connect(deviceOptions.clientId === undefined ? {} : { clientId: deviceOptions.clientId });
+      const client = await broker.connect({
+        ...(deviceOptions.clientId === undefined ? {} : { clientId: deviceOptions.clientId }),
+        ...(deviceOptions.keepalive === undefined ? {} : { keepalive: deviceOptions.keepalive }),
+      });
       const device = new RawDevice(client, thingName);
       if (deviceOptions.subscribe ?? true) await device.subscribeNotifications();
       return device;
