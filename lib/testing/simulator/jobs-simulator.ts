@@ -256,7 +256,8 @@ export class JobsSimulator {
    * not, as on AWS; notifications go through the broker to subscribers.
    * Other topics (and `$SYS`) pass untouched.
    */
-  attach(broker: TestBroker | Aedes): Promise<Detach> {
+  // eslint-disable-next-line @typescript-eslint/require-await -- async so that a closed simulator rejects rather than throws
+  async attach(broker: TestBroker | Aedes): Promise<Detach> {
     this.assertOpen();
     const aedes = 'aedes' in broker ? broker.aedes : broker;
     const attachment = attachToAedes(aedes, this.frontTarget());
@@ -268,7 +269,7 @@ export class JobsSimulator {
       return Promise.resolve();
     };
     this.detachers.add(detach);
-    return Promise.resolve(detach);
+    return detach;
   }
 
   /**

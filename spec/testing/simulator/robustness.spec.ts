@@ -84,3 +84,8 @@ test('a detached simulator answers nothing', async () => {
   await detach();
   await device.expectNothingElse();
 });
+
+test('a closed simulator refuses to attach', async () => {
+  await harness.simulator.close();
+  await expect(harness.simulator.attach(harness.broker)).rejects.toThrow('The simulator is closed.');
+});
