@@ -103,6 +103,22 @@ export class MalformedMessageError extends JobsError {
   }
 }
 
+/**
+ * The broker refused a subscription the client needs (a SUBACK return code of
+ * 128, e.g. an IoT policy without `iot:Subscribe` on the topic filter, or the
+ * 50-subscriptions-per-connection quota of AWS IoT Core). Raised instead of
+ * waiting for a reply that could never arrive.
+ */
+export class SubscriptionRefusedError extends JobsError {
+  /** The filters the broker refused. */
+  readonly filters: readonly string[];
+  /** @param filters - the refused filters. */
+  constructor(filters: readonly string[], options?: ErrorOptions) {
+    super(`The broker refused the subscription to ${filters.join(', ')}`, options);
+    this.filters = filters;
+  }
+}
+
 /** Shows a value in an error message without dumping huge or hostile input. */
 function describeValue(value: unknown): string {
   if (value === undefined) return 'value';

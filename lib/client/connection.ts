@@ -1,0 +1,55 @@
+/**
+ * The MQTT connection the Jobs client runs over: a small structural interface
+ * shaped like async-mqtt's `AsyncClient`, so an async-mqtt client fits as is
+ * and an mqtt.js v5 client fits through {@link fromMqttJs}. Nothing above this
+ * file knows which MQTT library is underneath.
+ * @packageDocumentation
+ */
+
+export { fromMqttJs } from './mqtt-js-adapter.js';
+export type { MqttJsClient } from './mqtt-js-adapter.js';
+export { connect } from './connect.js';
+export type { ConnectOptions } from './connect.js';
+
+/** QoS levels the Jobs client uses (AWS IoT Core supports 0 and 1). */
+export type JobsQoS = 0 | 1;
+
+/** One line of a SUBACK: the filter and the QoS granted, or 128 when refused. */
+export interface SubscriptionGrant {
+  topic: string;
+  qos: number;
+}
+
+/** Called for every PUBLISH the connection receives. */
+export type MessageListener = (topic: string, payload: Buffer) => void;
+/** Called on every CONNACK, including those of automatic reconnects. */
+export type ConnectListener = (connack: { sessionPresent?: boolean }) => void;
+/** Called when the network connection closes (it may reconnect later). */
+export type CloseListener = () => void;
+
+/**
+ * What the Jobs client needs from an MQTT connection. async-mqtt's
+ * `AsyncClient` satisfies it as is.
+ */
+export interface MqttConnection {
+  /** Publishes; resolves once sent (QoS 0) or acknowledged (QoS 1). */
+  publish(topic: string, payload: string | Buffer, options?: { qos: JobsQoS }): Promise<unknown>;
+  /**
+   * Subscribes; resolves with the SUBACK grants. A grant of 128 means refused.
+   * A filter missing from the result counts as granted (mqtt.js omits filters
+   * it already holds).
+   */
+  subscribe(filters: string | string[], options?: { qos: JobsQoS }): Promise<SubscriptionGrant[]>;
+  /** Unsubscribes; resolves on UNSUBACK. */
+  unsubscribe(filters: string | string[]): Promise<unknown>;
+  /** Adds a listener. */
+  on(event: 'message', listener: MessageListener): unknown;
+  on(event: 'connect', listener: ConnectListener): unknown;
+  on(event: 'close', listener: CloseListener): unknown;
+  /** Removes a listener added with `on`. */
+  off(event: 'message', listener: MessageListener): unknown;
+  off(event: 'connect', listener: ConnectListener): unknown;
+  off(event: 'close', listener: CloseListener): unknown;
+  /** False while the network connection is down; calls then fail at once. */
+  readonly connected?: boolean;
+}

@@ -1,0 +1,36 @@
+/**
+ * Bounds an operation in flight by a timeout (p-timeout) and an AbortSignal.
+ * Both end the operation itself, so that the correlation table and the
+ * subscriptions see one outcome; the timer and the abort listener are removed
+ * as soon as the operation settles, however it settles.
+ * @packageDocumentation
+ */
+
+import pTimeout from 'p-timeout';
+import { JobsAbortError, JobsTimeoutError } from '../errors.js';
+import type { Deferred } from './deferred.js';
+
+/**
+ * Waits for `operation`, failing it with {@link JobsTimeoutError} after
+ * `timeoutMs` (`Infinity` for never; 0 fires at the next timer tick) or with
+ * {@link JobsAbortError} when `signal` aborts.
+ */
+export async function settleWithin<T>(operation: Deferred<T>, timeoutMs: number, signal: AbortSignal | undefined): Promise<T> {
+  const onAbort = (): void => {
+    operation.fail(new JobsAbortError(operation.name, { cause: signal?.reason }), 'aborted');
+  };
+  if (signal?.aborted) onAbort();
+  else signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    return await pTimeout(operation.promise, {
+      // p-timeout wants a positive number; 0 means "as soon as possible".
+      milliseconds: Math.max(timeoutMs, 1),
+      fallback: () => {
+        operation.fail(new JobsTimeoutError(operation.name, timeoutMs), 'timed-out');
+        return operation.promise;
+      },
+    });
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
+}
