@@ -6,7 +6,8 @@
  */
 
 import { parseArgs } from 'node:util';
-import { connect, Thing } from '../lib/index.js';
+import { Thing } from '../lib/index.js';
+import { connect } from '../lib/client/connection.js';
 import { createTestEnvironment } from '../lib/testing/index.js';
 import { runDeviceLoop } from './device-loop.js';
 

@@ -26,7 +26,7 @@ import type {
 import { assertStatusDetails, assertStepTimeout, assertThingName, assertTimeoutMs, NEXT_JOB_ID } from './client/validate.js';
 import { ConnectionClosedError, JobsAbortError, JobsError, JobsTimeoutError } from './errors.js';
 import { Job } from './job.js';
-import { mitt, type Emitter } from './mitt.js';
+import { createEmitter, type Emitter } from './client/emitter.js';
 import type { ThingLike } from './thing.js';
 import { withThingLock } from './thing-lock.js';
 
@@ -71,7 +71,7 @@ export class Jobs {
   /** The Jobs client underneath (shared per connection). */
   readonly client: JobsClient;
   /** Typed events: `changed`, `next`, `error`. */
-  readonly events: Emitter<JobsEvents> = mitt<JobsEvents>();
+  readonly events: Emitter<JobsEvents> = createEmitter<JobsEvents>();
 
   private changedFlag = true;
   private closed = false;
