@@ -88,7 +88,7 @@ export class RawDevice {
 export interface Harness {
   broker: TestBroker;
   simulator: JobsSimulator;
-  device(thingName: string, options?: { clientId?: string; subscribe?: boolean }): Promise<RawDevice>;
+  device(thingName: string, options?: { clientId?: string; subscribe?: boolean; keepalive?: number }): Promise<RawDevice>;
   close(): Promise<void>;
 }
 
@@ -102,7 +102,10 @@ export async function startHarness(options: JobsSimulatorOptions = {}): Promise<
     broker,
     simulator,
     device: async (thingName, deviceOptions = {}) => {
-      const client = await broker.connect(deviceOptions.clientId === undefined ? {} : { clientId: deviceOptions.clientId });
+      const client = await broker.connect({
+        ...(deviceOptions.clientId === undefined ? {} : { clientId: deviceOptions.clientId }),
+        ...(deviceOptions.keepalive === undefined ? {} : { keepalive: deviceOptions.keepalive }),
+      });
       const device = new RawDevice(client, thingName);
       if (deviceOptions.subscribe ?? true) await device.subscribeNotifications();
       return device;
@@ -120,4 +123,41 @@ export const DOC = { operation: 'reboot' };
 /** Creates a job with DOC targeting `things`. */
 export function queueJob(simulator: JobsSimulator, jobId: string, things: string[], extra: Record<string, unknown> = {}): void {
   simulator.createJob({ jobId, targets: things, document: JSON.stringify(DOC), ...extra });
+}
+
+/** A clock the test sets by hand: `advance(ms)` runs the timers that fall due, in order. */
+export class ManualClock {
+  private timers: Array<{ at: number; fn: () => void; id: number }> = [];
+  private ids = 0;
+
+  constructor(public ms = 1_719_940_632_789) {}
+
+  now = (): number => this.ms;
+
+  setTimeout = (fn: () => void, ms: number): unknown => {
+    const id = ++this.ids;
+    this.timers.push({ at: this.ms + ms, fn, id });
+    return id;
+  };
+
+  clearTimeout = (handle: unknown): void => {
+    this.timers = this.timers.filter((timer) => timer.id !== handle);
+  };
+
+  /** Number of timers armed. */
+  get pendingTimers(): number {
+    return this.timers.length;
+  }
+
+  advance(ms: number): void {
+    const target = this.ms + ms;
+    for (;;) {
+      const due = this.timers.filter((timer) => timer.at <= target).sort((a, b) => a.at - b.at || a.id - b.id)[0];
+      if (!due) break;
+      this.timers = this.timers.filter((timer) => timer !== due);
+      this.ms = Math.max(this.ms, due.at);
+      due.fn();
+    }
+    this.ms = target;
+  }
 }
