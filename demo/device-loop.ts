@@ -3,12 +3,13 @@
  * describe each, do the work, report progress and the outcome.
  */
 
-import { Job, Jobs, type Thing } from '../lib/index.js';
+import { Job, Jobs, type DeviceStatus, type Thing } from '../lib/index.js';
 
 /** What a job's document asks the demo device to do. */
 interface DemoDocument {
   operation?: string;
   steps?: number;
+  sensor?: string;
 }
 
 /** Runs the thing's jobs until none is pending, printing a line per step. */
@@ -31,9 +32,9 @@ export async function runDeviceLoop(thing: Thing, log: (line: string) => void): 
 }
 
 async function work(job: Job, log: (line: string) => void): Promise<void> {
-  if (!(await job.describe())) return log(`${job}: describe failed: ${job.error?.message}`);
+  if (!(await job.describe())) return log(`${job.toString()}: describe failed: ${job.error?.message}`);
   const document = (job.document ?? {}) as DemoDocument;
-  log(`${job}: ${job.status}, document ${JSON.stringify(job.document)}`);
+  log(`${job.toString()}: ${job.status}, document ${JSON.stringify(job.document)}`);
   switch (document.operation) {
     case 'install': {
       const steps = document.steps ?? 3;
@@ -44,12 +45,14 @@ async function work(job: Job, log: (line: string) => void): Promise<void> {
     }
     case 'reboot':
       return report(job, Job.SUCCEEDED, { result: 'rebooted' }, log);
+    case 'self-test':
+      return report(job, Job.FAILED, { reason: `sensor ${document.sensor ?? '?'} out of range` }, log);
     default:
       return report(job, Job.FAILED, { reason: `unknown operation ${String(document.operation)}` }, log);
   }
 }
 
-async function report(job: Job, status: typeof Job.IN_PROGRESS | typeof Job.SUCCEEDED | typeof Job.FAILED, details: Record<string, string>, log: (line: string) => void): Promise<void> {
+async function report(job: Job, status: DeviceStatus, details: Record<string, string>, log: (line: string) => void): Promise<void> {
   const ok = await job.update(status, details);
-  log(`${job}: update ${status} ${JSON.stringify(details)} -> ${ok ? `ok, version ${job.version}` : `failed: ${job.error?.message}`}`);
+  log(`${job.toString()}: update ${status} ${JSON.stringify(details)} -> ${ok ? `ok, version ${job.version}` : `failed: ${job.error?.message}`}`);
 }
