@@ -115,3 +115,12 @@ export type {
   JsonObject,
   JsonValue,
 } from './client/messages.js';
+
+export { Jobs } from './jobs.js';
+export type { JobsEvents, JobsOptions, StartNextOptions, JobLists } from './jobs.js';
+export { Job } from './job.js';
+export type { JobUpdateOptions } from './job.js';
+export { Thing } from './thing.js';
+export type { ThingLike } from './thing.js';
+export { DEFAULT_RETRIES, DEFAULT_RETRY_DELAY_MS } from './retry.js';
+export type { RetryOptions } from './retry.js';

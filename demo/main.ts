@@ -1,0 +1,96 @@
+/**
+ * `npm run demo`: with no arguments, starts the in-memory broker and the Jobs
+ * simulator, queues three jobs and runs the README's device loop on them.
+ * With `--url` (and `--cert`, `--key`, `--ca`, `--thing`) the same loop runs
+ * against a real broker or AWS IoT Core; jobs there are queued by you.
+ */
+
+import { parseArgs } from 'node:util';
+import { Thing } from '../lib/index.js';
+import { connect } from '../lib/client/connection.js';
+import { createTestEnvironment } from '../lib/testing/index.js';
+import { runDeviceLoop } from './device-loop.js';
+
+const { values } = parseArgs({
+  options: {
+    url: { type: 'string' },
+    cert: { type: 'string' },
+    key: { type: 'string' },
+    ca: { type: 'string' },
+    thing: { type: 'string', default: 'demo-device' },
+    'client-id': { type: 'string' },
+  },
+});
+const thingName = values.thing;
+const log = (line: string): void => console.log(`  ${line}`);
+
+if (values.url) await runAgainstBroker(values.url);
+else await runEmbedded();
+
+async function runEmbedded(): Promise<void> {
+  console.log('Starting the in-memory broker and the Jobs simulator (no AWS account needed)');
+  const env = await createTestEnvironment();
+  try {
+    const { simulator } = env;
+    simulator.createThing({ thingName });
+    const jobs = [
+      { jobId: 'firmware-update', document: { operation: 'install', steps: 3 }, description: 'reports progress, then succeeds' },
+      { jobId: 'reboot', document: { operation: 'reboot' }, description: 'succeeds at once' },
+      { jobId: 'self-test', document: { operation: 'self-test', sensor: 'temperature' }, description: 'fails' },
+    ];
+    for (const job of jobs) {
+      simulator.createJob({ jobId: job.jobId, targets: [thingName], document: JSON.stringify(job.document), description: job.description });
+      console.log(`Queued job ${job.jobId} for ${thingName}: ${job.description}`);
+    }
+    const connection = await env.connect({ clientId: thingName });
+    console.log(`Device ${thingName} connected; running the device loop`);
+    await runDeviceLoop(new Thing(thingName, connection), log);
+
+    console.log('\nFinal state');
+    const rows = jobs.map(({ jobId }) => {
+      const { execution } = simulator.describeJobExecution({ jobId, thingName });
+      const { job } = simulator.describeJob({ jobId });
+      const counters = job.jobProcessDetails;
+      return {
+        job: jobId,
+        execution: execution.status,
+        version: execution.versionNumber,
+        'job status': job.status,
+        succeeded: counters?.numberOfSucceededThings ?? 0,
+        failed: counters?.numberOfFailedThings ?? 0,
+        queued: counters?.numberOfQueuedThings ?? 0,
+        'in progress': counters?.numberOfInProgressThings ?? 0,
+      };
+    });
+    printTable(rows);
+  } finally {
+    await env.close();
+  }
+}
+
+async function runAgainstBroker(url: string): Promise<void> {
+  console.log(`Connecting to ${url} as ${thingName}`);
+  const connection = await connect(url, {
+    clientId: values['client-id'] ?? thingName,
+    ...(values.cert && { certPath: values.cert }),
+    ...(values.key && { keyPath: values.key }),
+    ...(values.ca && { caPath: values.ca }),
+  });
+  try {
+    await runDeviceLoop(new Thing(thingName, connection), log);
+    console.log('No pending jobs left.');
+  } finally {
+    await connection.end();
+  }
+}
+
+/** Prints rows as an aligned text table. */
+function printTable(rows: Array<Record<string, string | number | undefined>>): void {
+  const columns = Object.keys(rows[0] ?? {});
+  const cell = (value: string | number | undefined): string => (value === undefined ? '-' : String(value));
+  const widths = columns.map((column) => Math.max(column.length, ...rows.map((row) => cell(row[column]).length)));
+  const line = (values: string[]): string => values.map((value, i) => value.padEnd(widths[i] ?? 0)).join('  ');
+  console.log(line(columns));
+  console.log(line(widths.map((width) => '-'.repeat(width))));
+  for (const row of rows) console.log(line(columns.map((column) => cell(row[column]))));
+}
