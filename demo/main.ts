@@ -6,8 +6,7 @@
  */
 
 import { parseArgs } from 'node:util';
-import { Thing } from '../lib/index.js';
-import { connect } from '../lib/client/connection.js';
+import { connect, Thing } from '../lib/index.js';
 import { createTestEnvironment } from '../lib/testing/index.js';
 import { runDeviceLoop } from './device-loop.js';
 

@@ -17,7 +17,7 @@ import type { IgnoredReplyReason, JobsClientDebugEvent, JobsClientEvents } from 
 import type { CloseListener, ConnectListener, JobsQoS, MessageListener, MqttConnection } from './connection.js';
 import { settleWithin } from './deadline.js';
 import { Deferred, type Outcome } from './deferred.js';
-import { createEmitter, type Emitter } from './emitter.js';
+import { createEmitter, type Emitter } from '../emitter.js';
 import {
   MAX_PAYLOAD_BYTES,
   decodeDescribeAccepted,
