@@ -1,9 +1,53 @@
 /**
- * `aws-iot-jobs/testing`: an in-memory broker (and, in later modules, the Jobs
- * service simulator) for tests with no AWS account. Needs the optional peer
+ * `aws-iot-jobs/testing`: an in-memory broker and an AWS-faithful Jobs service
+ * simulator, for tests with no AWS account. Needs the optional peer
  * dependency `aedes`.
  * @packageDocumentation
  */
 
 export { createInMemoryBroker, createTcpBroker } from './broker.js';
 export type { TestBroker, TcpTestBroker, TcpBrokerOptions, TestClientOptions } from './broker.js';
+
+export { JobsSimulator } from './simulator/jobs-simulator.js';
+export type { JobsSimulatorOptions, Detach, ExternalBrokerOptions, SimulatorEventHandler } from './simulator/jobs-simulator.js';
+export { createTestEnvironment } from './simulator/test-environment.js';
+export type { TestEnvironment } from './simulator/test-environment.js';
+export { systemClock, toDeviceSeconds, toControlSeconds } from './simulator/clock.js';
+export type { SimulatorClock } from './simulator/clock.js';
+export { DEFAULT_BEHAVIOR } from './simulator/behavior.js';
+export type { SimulatorBehavior } from './simulator/behavior.js';
+export { SimulatorError, CONTROL_PLANE_ERRORS } from './simulator/simulator-error.js';
+export type { ControlPlaneErrorCode } from './simulator/simulator-error.js';
+export { SimulatorFaults } from './simulator/faults.js';
+export type { FaultMatch, ReplyFault, InjectedRejection } from './simulator/faults.js';
+export { JOBS_REQUEST_FILTER } from './simulator/attach-external.js';
+export type { DeviceResult, DeviceError, DeviceCallOptions, GetPendingReply, ExecutionReply, UpdateReply } from './simulator/device-api.js';
+export type { NotifyEvent, NotifyNextEvent, NextNotificationPayload, SimulatorEvents } from './simulator/events.js';
+export type {
+  DeviceProtocol,
+  DeviceJobExecution,
+  JobDescription,
+  JobSummary,
+  JobProcessDetails,
+  ControlJobExecution,
+  ControlJobExecutionSummary,
+} from './simulator/shapes.js';
+export type { JobStatus, TargetSelection } from './simulator/model.js';
+export type { CreateThingRequest, CreateThingResponse, DescribeThingResponse } from './simulator/control-things.js';
+export type {
+  CreateJobRequest,
+  JobIdentity,
+  DescribeJobResponse,
+  ListJobsRequest,
+  ListJobsResponse,
+  CancelJobRequest,
+  DeleteJobRequest,
+} from './simulator/control-jobs.js';
+export type {
+  DescribeJobExecutionRequest as ControlDescribeJobExecutionRequest,
+  ListJobExecutionsForThingRequest,
+  ListJobExecutionsForThingResponse,
+  ListJobExecutionsForJobRequest,
+  ListJobExecutionsForJobResponse,
+  CancelJobExecutionRequest,
+} from './simulator/control-executions.js';

@@ -1,0 +1,41 @@
+/**
+ * Attaches the simulator to an external broker (e.g. mosquitto) as an
+ * ordinary MQTT client. Unlike in-process attachment, it cannot address one
+ * connection: it publishes each reply on the reply topic, so every client
+ * subscribed to that topic sees it, not only the requester.
+ * @packageDocumentation
+ */
+
+import asyncMqtt, { type AsyncMqttClient, type IClientOptions } from 'async-mqtt';
+import { MqttFront, type FrontTarget } from './mqtt-front.js';
+
+/** The filter that receives every Jobs request of every thing. */
+export const JOBS_REQUEST_FILTER = '$aws/things/+/jobs/#';
+
+/** Connects to `url`, subscribes to every Jobs topic and answers; resolves once subscribed. */
+export async function attachExternal(url: string, options: IClientOptions, target: FrontTarget): Promise<{ client: AsyncMqttClient; detach: () => Promise<void> }> {
+  const client = await asyncMqtt.connectAsync(url, { reconnectPeriod: 1000, clientId: `jobs-simulator-${Math.random().toString(16).slice(2, 10)}`, ...options }, false);
+  const publish = (topic: string, payload: string, qos: 0 | 1): void => {
+    client.publish(topic, payload, { qos }).catch(() => {
+      // The broker is gone or the client was ended; nothing to answer.
+    });
+  };
+  const front = new MqttFront(target, (topic, payload) => publish(topic, payload, 1));
+  client.on('message', (topic: string, payload: Buffer) => {
+    front.handle(topic, payload, (replyTopic, body) => publish(replyTopic, body, 0));
+  });
+  try {
+    await client.subscribe(JOBS_REQUEST_FILTER, { qos: 1 });
+  } catch (error) {
+    front.close();
+    await client.end(true);
+    throw error;
+  }
+  return {
+    client,
+    detach: async () => {
+      front.close();
+      await client.end(true);
+    },
+  };
+}

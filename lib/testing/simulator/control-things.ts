@@ -1,0 +1,121 @@
+/**
+ * Control plane: things (CreateThing, DescribeThing, DeleteThing; protocol §11).
+ * @packageDocumentation
+ */
+
+import { randomUUID } from 'node:crypto';
+import type { SimulatorCore } from './core.js';
+import { requestFields, thingNameOf } from './control-validation.js';
+import { isPending, type ThingRecord } from './model.js';
+import { invalidRequest, notFound, SimulatorError } from './simulator-error.js';
+
+/** CreateThing request (the members the simulator models). */
+export interface CreateThingRequest {
+  thingName: string;
+  thingTypeName?: string;
+  attributePayload?: { attributes?: Record<string, string>; merge?: boolean };
+}
+
+/** CreateThing response. */
+export interface CreateThingResponse {
+  thingName: string;
+  thingArn: string;
+  thingId: string;
+}
+
+/** DescribeThing response. */
+export interface DescribeThingResponse {
+  defaultClientId: string;
+  thingName: string;
+  thingId: string;
+  thingArn: string;
+  thingTypeName?: string;
+  attributes: Record<string, string>;
+  version: number;
+}
+
+const ATTRIBUTE = /^[a-zA-Z0-9_.,@/:#=[\]-]*$/;
+
+/** CreateThing: idempotent for the same configuration; a different one is ResourceAlreadyExistsException. */
+export function createThing(core: SimulatorCore, request: CreateThingRequest): CreateThingResponse {
+  const fields = requestFields(request);
+  const thingName = thingNameOf(fields.thingName);
+  const thingTypeName = fields.thingTypeName === undefined || fields.thingTypeName === null ? undefined : thingNameOf(fields.thingTypeName, 'thingTypeName');
+  const attributes = readAttributes(fields.attributePayload);
+  const existing = core.store.things.get(thingName);
+  if (existing) {
+    if (existing.thingTypeName === thingTypeName && sameAttributes(existing.attributes, attributes)) return response(existing);
+    throw new SimulatorError('ResourceAlreadyExistsException', `Thing ${thingName} already exists in account with different attributes`, {
+      resourceId: existing.thingId,
+      resourceArn: existing.thingArn,
+    });
+  }
+  const thing: ThingRecord = { thingName, thingArn: core.store.thingArn(thingName), thingId: randomUUID(), thingTypeName, attributes, version: 1 };
+  core.store.things.set(thingName, thing);
+  return response(thing);
+}
+
+/** Registers `thingName` if it is not yet known (the `autoCreateThings` option). */
+export function ensureThing(core: SimulatorCore, thingName: string): void {
+  if (!core.store.things.has(thingName)) createThing(core, { thingName });
+}
+
+/** DescribeThing. @throws {@link SimulatorError} ResourceNotFoundException for an unknown thing. */
+export function describeThing(core: SimulatorCore, request: { thingName: string }): DescribeThingResponse {
+  const thingName = thingNameOf(requestFields(request).thingName);
+  const thing = core.store.things.get(thingName);
+  if (!thing) throw notFound(`Thing ${thingName} cannot be found.`);
+  const out: DescribeThingResponse = {
+    defaultClientId: thing.thingName,
+    thingName: thing.thingName,
+    thingId: thing.thingId,
+    thingArn: thing.thingArn,
+    attributes: { ...thing.attributes },
+    version: thing.version,
+  };
+  if (thing.thingTypeName !== undefined) out.thingTypeName = thing.thingTypeName;
+  return out;
+}
+
+/**
+ * DeleteThing: succeeds for an unknown thing. The thing's pending executions
+ * become REMOVED (protocol §7.2: "thing deleted").
+ */
+export function deleteThing(core: SimulatorCore, request: { thingName: string }): Record<string, never> {
+  const thingName = thingNameOf(requestFields(request).thingName);
+  if (!core.store.things.delete(thingName)) return {};
+  const nowMs = core.clock.now();
+  core.notifier.track([thingName], () => {
+    for (const job of core.store.jobs.values()) {
+      const execution = job.executions.get(thingName);
+      if (execution && isPending(execution.status)) core.end(execution, 'REMOVED', nowMs, true);
+    }
+  });
+  return {};
+}
+
+function response(thing: ThingRecord): CreateThingResponse {
+  return { thingName: thing.thingName, thingArn: thing.thingArn, thingId: thing.thingId };
+}
+
+function readAttributes(payload: unknown): Record<string, string> {
+  if (payload === undefined || payload === null) return {};
+  if (typeof payload !== 'object' || Array.isArray(payload)) throw invalidRequest('attributePayload must be an object.');
+  const attributes = (payload as { attributes?: unknown }).attributes;
+  if (attributes === undefined || attributes === null) return {};
+  if (typeof attributes !== 'object' || Array.isArray(attributes)) throw invalidRequest('attributePayload.attributes must be an object.');
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(attributes)) {
+    if (key.length < 1 || key.length > 128 || !ATTRIBUTE.test(key) || typeof value !== 'string' || value.length > 800 || !ATTRIBUTE.test(value)) {
+      throw invalidRequest(`Invalid attribute ${JSON.stringify(key.slice(0, 40))}.`);
+    }
+    out[key] = value;
+  }
+  if (Object.keys(out).length > 3) throw invalidRequest('A thing without a thing type may have at most 3 attributes.');
+  return out;
+}
+
+function sameAttributes(a: Record<string, string>, b: Record<string, string>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key]);
+}

@@ -1,0 +1,341 @@
+/**
+ * The AWS IoT Jobs service simulator: one simulated account's things and jobs,
+ * a control API named as AWS names it, the four device operations
+ * independent of transport, and MQTT attachment.
+ * @packageDocumentation
+ */
+
+import type { Aedes } from 'aedes';
+import type { IClientOptions } from 'async-mqtt';
+import type { Emitter } from 'mitt';
+import { JobsError } from '../../errors.js';
+import type { JobsOperation } from '../../client/topics.js';
+import type { TestBroker } from '../broker.js';
+import { attachToAedes, type AedesAttachment } from './attach-aedes.js';
+import { attachExternal } from './attach-external.js';
+import { DEFAULT_BEHAVIOR, type SimulatorBehavior } from './behavior.js';
+import { systemClock, toDeviceSeconds, type SimulatorClock } from './clock.js';
+import {
+  cancelJobExecution,
+  describeJobExecution,
+  listJobExecutionsForJob,
+  listJobExecutionsForThing,
+  type CancelJobExecutionRequest,
+  type DescribeJobExecutionRequest,
+  type ListJobExecutionsForJobRequest,
+  type ListJobExecutionsForJobResponse,
+  type ListJobExecutionsForThingRequest,
+  type ListJobExecutionsForThingResponse,
+} from './control-executions.js';
+import {
+  cancelJob,
+  createJob,
+  deleteJob,
+  describeJob,
+  getJobDocument,
+  listJobs,
+  type CancelJobRequest,
+  type CreateJobRequest,
+  type DeleteJobRequest,
+  type DescribeJobResponse,
+  type JobIdentity,
+  type ListJobsRequest,
+  type ListJobsResponse,
+} from './control-jobs.js';
+import { createThing, deleteThing, describeThing, type CreateThingRequest, type CreateThingResponse, type DescribeThingResponse } from './control-things.js';
+import { SimulatorCore } from './core.js';
+import {
+  describe,
+  getPending,
+  rejection,
+  startNext,
+  update,
+  type DeviceCallOptions,
+  type DeviceResult,
+  type ExecutionReply,
+  type GetPendingReply,
+  type UpdateReply,
+} from './device-api.js';
+import { createEmitter, type SimulatorEvents } from './events.js';
+import { SimulatorFaults } from './faults.js';
+import type { FrontTarget } from './mqtt-front.js';
+import type { ControlJobExecution } from './shapes.js';
+
+/** Options of {@link JobsSimulator}. */
+export interface JobsSimulatorOptions {
+  /** Time and timers. @defaultValue {@link systemClock} (follows jest fake timers) */
+  clock?: SimulatorClock;
+  /** @defaultValue 'us-east-1' */
+  region?: string;
+  /** @defaultValue '123456789012' */
+  accountId?: string;
+  /** Switches for the ambiguous points (protocol §14). @defaultValue {@link DEFAULT_BEHAVIOR} */
+  behavior?: Partial<SimulatorBehavior>;
+  /** createJob registers unknown target things instead of failing with ResourceNotFoundException. @defaultValue false */
+  autoCreateThings?: boolean;
+}
+
+/** Undoes an attachment. */
+export type Detach = () => Promise<void>;
+
+/** Options of {@link JobsSimulator.attachToBroker}: async-mqtt / mqtt.js 4 client options. */
+export type ExternalBrokerOptions = IClientOptions;
+
+/** Handler of a simulator event. */
+export type SimulatorEventHandler<K extends keyof SimulatorEvents> = (event: SimulatorEvents[K]) => void;
+
+/**
+ * An AWS IoT Jobs service in process (protocol §3 to §8, §11).
+ *
+ * Control-plane methods take and return AWS's shapes with fractional epoch
+ * seconds and throw {@link SimulatorError}. Device operations take the parsed
+ * request and return a {@link DeviceResult} with integer epoch seconds.
+ */
+export class JobsSimulator {
+  /** The simulator's clock. */
+  readonly clock: SimulatorClock;
+  /** The §14 switches in force. */
+  readonly behavior: Readonly<SimulatorBehavior>;
+  /** The simulated region. */
+  readonly region: string;
+  /** The simulated account id. */
+  readonly accountId: string;
+  /** Fault injection. */
+  readonly faults: SimulatorFaults;
+
+  private readonly autoCreateThings: boolean;
+  private readonly events: Emitter<SimulatorEvents>;
+  private readonly core: SimulatorCore;
+  private readonly aedesAttachments = new Set<AedesAttachment>();
+  private readonly detachers = new Set<Detach>();
+  private closed = false;
+
+  /** @param options - clock, region, account, behavior switches. */
+  constructor(options: JobsSimulatorOptions = {}) {
+    this.clock = options.clock ?? systemClock;
+    this.behavior = Object.freeze({ ...DEFAULT_BEHAVIOR, ...definedOnly(options.behavior ?? {}) });
+    this.region = options.region ?? 'us-east-1';
+    this.accountId = options.accountId ?? '123456789012';
+    this.autoCreateThings = options.autoCreateThings ?? false;
+    this.events = createEmitter();
+    this.core = new SimulatorCore(this.clock, this.behavior, this.events, this.region, this.accountId);
+    this.faults = new SimulatorFaults((clientId) => {
+      let found = false;
+      for (const attachment of this.aedesAttachments) found = attachment.disconnect(clientId) || found;
+      return found;
+    });
+  }
+
+  /** The current time as the device planes state it: integer epoch seconds. */
+  nowSeconds(): number {
+    return toDeviceSeconds(this.clock.now());
+  }
+
+  // ------------------------------------------------------------ control plane
+
+  /** CreateThing. Idempotent for the same configuration. @throws {@link SimulatorError} */
+  createThing(request: CreateThingRequest): CreateThingResponse {
+    return createThing(this.core, request);
+  }
+
+  /** DescribeThing. @throws {@link SimulatorError} ResourceNotFoundException */
+  describeThing(request: { thingName: string }): DescribeThingResponse {
+    return describeThing(this.core, request);
+  }
+
+  /** DeleteThing; its pending executions become REMOVED. Succeeds for an unknown thing. @throws {@link SimulatorError} */
+  deleteThing(request: { thingName: string }): Record<string, never> {
+    return deleteThing(this.core, request);
+  }
+
+  /**
+   * CreateJob: targets are thing names or thing ARNs; `document` is JSON text
+   * holding an object. Queues one execution per thing and notifies.
+   * @throws {@link SimulatorError} InvalidRequestException, ResourceNotFoundException (unknown thing), ResourceAlreadyExistsException
+   */
+  createJob(request: CreateJobRequest): JobIdentity {
+    return createJob(this.core, request, this.autoCreateThings);
+  }
+
+  /** DescribeJob (status, jobProcessDetails counters, times in fractional seconds). @throws {@link SimulatorError} */
+  describeJob(request: { jobId: string }): DescribeJobResponse {
+    return describeJob(this.core, request);
+  }
+
+  /** ListJobs, oldest first; filters and paging as AWS. @throws {@link SimulatorError} */
+  listJobs(request: ListJobsRequest = {}): ListJobsResponse {
+    return listJobs(this.core, request);
+  }
+
+  /** CancelJob (`force` also cancels IN_PROGRESS executions). @throws {@link SimulatorError} */
+  cancelJob(request: CancelJobRequest): JobIdentity {
+    return cancelJob(this.core, request);
+  }
+
+  /**
+   * DeleteJob. The job is DELETION_IN_PROGRESS at once (its executions leave
+   * the devices' view, with notifications) and disappears after
+   * `behavior.deletionDelayMs` (default 0) on the simulator clock: with real
+   * timers on the next macrotask, with jest fake timers on the next
+   * `jest.advanceTimersByTime(0)` or later.
+   * @throws {@link SimulatorError} InvalidStateTransitionException without `force` on an IN_PROGRESS job
+   */
+  deleteJob(request: DeleteJobRequest): void {
+    deleteJob(this.core, request);
+  }
+
+  /** GetJobDocument: the document text as given. @throws {@link SimulatorError} */
+  getJobDocument(request: { jobId: string }): { document: string } {
+    return getJobDocument(this.core, request);
+  }
+
+  /** DescribeJobExecution (control plane: `statusDetails.detailsMap`, `thingArn`, no document). @throws {@link SimulatorError} */
+  describeJobExecution(request: DescribeJobExecutionRequest): { execution: ControlJobExecution } {
+    return describeJobExecution(this.core, request);
+  }
+
+  /** ListJobExecutionsForThing. @throws {@link SimulatorError} */
+  listJobExecutionsForThing(request: ListJobExecutionsForThingRequest): ListJobExecutionsForThingResponse {
+    return listJobExecutionsForThing(this.core, request);
+  }
+
+  /** ListJobExecutionsForJob. @throws {@link SimulatorError} */
+  listJobExecutionsForJob(request: ListJobExecutionsForJobRequest): ListJobExecutionsForJobResponse {
+    return listJobExecutionsForJob(this.core, request);
+  }
+
+  /** CancelJobExecution (`force` for IN_PROGRESS; `expectedVersion` → VersionConflictException). @throws {@link SimulatorError} */
+  cancelJobExecution(request: CancelJobExecutionRequest): void {
+    cancelJobExecution(this.core, request);
+  }
+
+  // ------------------------------------------------------------ device planes
+
+  /** GetPendingJobExecutions for `thingName`. */
+  getPendingJobExecutions(thingName: string, request: unknown = {}): DeviceResult<GetPendingReply> {
+    return this.injected(thingName, 'getPending') ?? getPending(this.core, thingName, request);
+  }
+
+  /** StartNextPendingJobExecution for `thingName`. */
+  startNextPendingJobExecution(thingName: string, request: unknown = {}, options: DeviceCallOptions = {}): DeviceResult<ExecutionReply> {
+    return this.injected(thingName, 'startNext') ?? startNext(this.core, thingName, request, options.protocol);
+  }
+
+  /** DescribeJobExecution for `thingName`; `jobId` may be `$next`. */
+  describeJobExecutionForDevice(thingName: string, jobId: string, request: unknown = {}, options: DeviceCallOptions = {}): DeviceResult<ExecutionReply> {
+    return this.injected(thingName, 'describe') ?? describe(this.core, thingName, jobId, request, options.protocol);
+  }
+
+  /** UpdateJobExecution for `thingName`. */
+  updateJobExecution(thingName: string, jobId: string, request: unknown, options: DeviceCallOptions = {}): DeviceResult<UpdateReply> {
+    return this.injected(thingName, 'update') ?? update(this.core, thingName, jobId, request, options.protocol);
+  }
+
+  // ------------------------------------------------------------ events
+
+  /**
+   * Listens to the notifications the simulator decides, per thing
+   * (`notify` and `notify-next` payloads as published over MQTT).
+   * @returns a function that removes the handler.
+   */
+  on<K extends keyof SimulatorEvents>(type: K, handler: SimulatorEventHandler<K>): () => void {
+    this.events.on(type, handler);
+    return () => this.events.off(type, handler);
+  }
+
+  /** Removes a handler added with {@link JobsSimulator.on}. */
+  off<K extends keyof SimulatorEvents>(type: K, handler: SimulatorEventHandler<K>): void {
+    this.events.off(type, handler);
+  }
+
+  // ------------------------------------------------------------ MQTT
+
+  /**
+   * Runs the simulator inside an in-process aedes broker (a {@link TestBroker}
+   * or an Aedes). Replies go only to the requesting connection, subscribed or
+   * not, as on AWS; notifications go through the broker to subscribers.
+   * Other topics (and `$SYS`) pass untouched.
+   */
+  attach(broker: TestBroker | Aedes): Promise<Detach> {
+    this.assertOpen();
+    const aedes = 'aedes' in broker ? broker.aedes : broker;
+    const attachment = attachToAedes(aedes, this.frontTarget());
+    this.aedesAttachments.add(attachment);
+    const detach: Detach = () => {
+      this.aedesAttachments.delete(attachment);
+      this.detachers.delete(detach);
+      attachment.detach();
+      return Promise.resolve();
+    };
+    this.detachers.add(detach);
+    return Promise.resolve(detach);
+  }
+
+  /**
+   * Attaches to an external broker (e.g. mosquitto) as an ordinary MQTT
+   * client subscribed to `$aws/things/+/jobs/#`. Such a client cannot write
+   * to one connection: replies are published on the reply topic, so every
+   * subscriber of that topic sees them (AWS sends them to the requester
+   * only), and a requester must subscribe to receive them.
+   * `faults.disconnectClient` does not reach clients of an external broker.
+   */
+  async attachToBroker(url: string, options: ExternalBrokerOptions = {}): Promise<Detach> {
+    this.assertOpen();
+    const attachment = await attachExternal(url, options, this.frontTarget());
+    const detach: Detach = async () => {
+      this.detachers.delete(detach);
+      await attachment.detach();
+    };
+    this.detachers.add(detach);
+    return detach;
+  }
+
+  /** Cancels every timer and detaches from every broker. Safe to call twice. */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.core.cancelAllTimers();
+    this.faults.clear();
+    await Promise.all([...this.detachers].map((detach) => detach()));
+  }
+
+  private injected(thingName: string, operation: JobsOperation): { ok: false; error: { code: 'RequestThrottled' | 'InternalError'; message: string } } | undefined {
+    const code = this.faults.takeRejection(thingName, operation);
+    if (code === undefined) return undefined;
+    return rejection(code, code === 'RequestThrottled' ? 'Rate exceeded.' : 'Internal error.') as { ok: false; error: { code: typeof code; message: string } };
+  }
+
+  private frontTarget(): FrontTarget {
+    return {
+      clock: this.clock,
+      faults: this.faults,
+      run: (thingName, operation, jobId, request) => {
+        switch (operation) {
+          case 'getPending':
+            return this.getPendingJobExecutions(thingName, request);
+          case 'startNext':
+            return this.startNextPendingJobExecution(thingName, request);
+          case 'describe':
+            return this.describeJobExecutionForDevice(thingName, jobId ?? '', request);
+          case 'update':
+            return this.updateJobExecution(thingName, jobId ?? '', request);
+        }
+      },
+      onNotifications: ({ notify, next }) => {
+        const offNotify = this.on('notify', notify);
+        const offNext = this.on('notify-next', next);
+        return () => {
+          offNotify();
+          offNext();
+        };
+      },
+    };
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new JobsError('The simulator is closed.');
+  }
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

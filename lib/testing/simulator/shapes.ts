@@ -1,0 +1,256 @@
+/**
+ * Builds the wire shapes of the simulator's records: the device planes'
+ * (integer seconds, protocol §4) and the control plane's (fractional seconds,
+ * protocol §11).
+ * @packageDocumentation
+ */
+
+import type { JobExecutionState, JobExecutionStatus, JobExecutionSummary, JsonObject, StatusDetails } from '../../client/messages.js';
+import { toControlSeconds, toDeviceSeconds } from './clock.js';
+import { deadlineOf, type ExecutionRecord, type JobRecord, type JobStatus, type TargetSelection } from './model.js';
+
+/** Which device plane a reply is for: the job document is an object over MQTT, a string over HTTP. */
+export type DeviceProtocol = 'mqtt' | 'http';
+
+/** A job execution as the device planes send it (`jobDocument` is a string over HTTP). */
+export interface DeviceJobExecution {
+  jobId: string;
+  thingName?: string;
+  jobDocument?: JsonObject | string;
+  status: JobExecutionStatus;
+  statusDetails?: StatusDetails;
+  queuedAt: number;
+  startedAt?: number;
+  lastUpdatedAt: number;
+  versionNumber: number;
+  executionNumber: number;
+  approximateSecondsBeforeTimedOut?: number;
+}
+
+/** Options of {@link deviceExecution}. */
+export interface DeviceExecutionOptions {
+  protocol: DeviceProtocol;
+  includeJobDocument: boolean;
+  includeThingName: boolean;
+  nowMs: number;
+}
+
+/** Seconds left before the execution times out (rounded up), if a timer runs. */
+export function secondsBeforeTimedOut(execution: ExecutionRecord, nowMs: number): number | undefined {
+  const deadline = deadlineOf(execution);
+  return deadline === undefined ? undefined : Math.max(0, Math.ceil((deadline - nowMs) / 1000));
+}
+
+/** The device-plane JobExecution (protocol §4). */
+export function deviceExecution(execution: ExecutionRecord, options: DeviceExecutionOptions): DeviceJobExecution {
+  const out: DeviceJobExecution = {
+    jobId: execution.job.jobId,
+    status: execution.status,
+    queuedAt: toDeviceSeconds(execution.queuedAtMs),
+    lastUpdatedAt: toDeviceSeconds(execution.lastUpdatedAtMs),
+    versionNumber: execution.versionNumber,
+    executionNumber: execution.executionNumber,
+  };
+  if (options.includeThingName) out.thingName = execution.thingName;
+  if (execution.startedAtMs !== undefined) out.startedAt = toDeviceSeconds(execution.startedAtMs);
+  if (Object.keys(execution.statusDetails).length > 0) out.statusDetails = { ...execution.statusDetails };
+  const remaining = secondsBeforeTimedOut(execution, options.nowMs);
+  if (remaining !== undefined) out.approximateSecondsBeforeTimedOut = remaining;
+  if (options.includeJobDocument) out.jobDocument = jobDocumentFor(execution.job, options.protocol);
+  return out;
+}
+
+/** The job document in the protocol's form: a parsed object over MQTT, the text over HTTP. */
+export function jobDocumentFor(job: JobRecord, protocol: DeviceProtocol): JsonObject | string {
+  return protocol === 'mqtt' ? structuredClone(job.parsedDocument) : job.document;
+}
+
+/** The summary listed by GetPending and `notify` (no status: the list implies it). */
+export function executionSummary(execution: ExecutionRecord): JobExecutionSummary {
+  const out: JobExecutionSummary = {
+    jobId: execution.job.jobId,
+    queuedAt: toDeviceSeconds(execution.queuedAtMs),
+    lastUpdatedAt: toDeviceSeconds(execution.lastUpdatedAtMs),
+    executionNumber: execution.executionNumber,
+    versionNumber: execution.versionNumber,
+  };
+  if (execution.startedAtMs !== undefined) out.startedAt = toDeviceSeconds(execution.startedAtMs);
+  return out;
+}
+
+/** The JobExecutionState of update replies and of VersionMismatch / InvalidStateTransition rejections. */
+export function executionState(execution: ExecutionRecord): JobExecutionState {
+  const out: JobExecutionState = { status: execution.status, versionNumber: execution.versionNumber };
+  if (Object.keys(execution.statusDetails).length > 0) out.statusDetails = { ...execution.statusDetails };
+  return out;
+}
+
+// ------------------------------------------------------------ control plane
+
+/** `jobProcessDetails` of DescribeJob. */
+export interface JobProcessDetails {
+  numberOfCanceledThings: number;
+  numberOfSucceededThings: number;
+  numberOfFailedThings: number;
+  numberOfRejectedThings: number;
+  numberOfQueuedThings: number;
+  numberOfInProgressThings: number;
+  numberOfRemovedThings: number;
+  numberOfTimedOutThings: number;
+}
+
+/** The `job` of DescribeJob (the members the simulator models). */
+export interface JobDescription {
+  jobArn: string;
+  jobId: string;
+  targetSelection: TargetSelection;
+  status: JobStatus;
+  forceCanceled?: boolean;
+  reasonCode?: string;
+  comment?: string;
+  targets: string[];
+  description?: string;
+  createdAt: number;
+  lastUpdatedAt: number;
+  completedAt?: number;
+  jobProcessDetails: JobProcessDetails;
+  timeoutConfig?: { inProgressTimeoutInMinutes: number };
+  isConcurrent: boolean;
+}
+
+/** An entry of ListJobs. */
+export interface JobSummary {
+  jobArn: string;
+  jobId: string;
+  targetSelection: TargetSelection;
+  status: JobStatus;
+  createdAt: number;
+  lastUpdatedAt: number;
+  completedAt?: number;
+  isConcurrent: boolean;
+}
+
+/** The control-plane JobExecution of DescribeJobExecution: no document, statusDetails wrapped. */
+export interface ControlJobExecution {
+  jobId: string;
+  status: JobExecutionStatus;
+  forceCanceled?: boolean;
+  statusDetails: { detailsMap?: StatusDetails };
+  thingArn: string;
+  queuedAt: number;
+  startedAt?: number;
+  lastUpdatedAt: number;
+  executionNumber: number;
+  versionNumber: number;
+  approximateSecondsBeforeTimedOut?: number;
+}
+
+/** The `jobExecutionSummary` of the ListJobExecutionsFor* operations. */
+export interface ControlJobExecutionSummary {
+  status: JobExecutionStatus;
+  queuedAt: number;
+  startedAt?: number;
+  lastUpdatedAt: number;
+  executionNumber: number;
+  retryAttempt: number;
+}
+
+const COUNTERS: Partial<Record<JobExecutionStatus, keyof JobProcessDetails>> = {
+  CANCELED: 'numberOfCanceledThings',
+  SUCCEEDED: 'numberOfSucceededThings',
+  FAILED: 'numberOfFailedThings',
+  REJECTED: 'numberOfRejectedThings',
+  QUEUED: 'numberOfQueuedThings',
+  IN_PROGRESS: 'numberOfInProgressThings',
+  REMOVED: 'numberOfRemovedThings',
+  TIMED_OUT: 'numberOfTimedOutThings',
+};
+
+/** Counts the job's executions by status. */
+export function jobProcessDetails(job: JobRecord): JobProcessDetails {
+  const out: JobProcessDetails = {
+    numberOfCanceledThings: 0,
+    numberOfSucceededThings: 0,
+    numberOfFailedThings: 0,
+    numberOfRejectedThings: 0,
+    numberOfQueuedThings: 0,
+    numberOfInProgressThings: 0,
+    numberOfRemovedThings: 0,
+    numberOfTimedOutThings: 0,
+  };
+  for (const execution of job.executions.values()) {
+    const counter = COUNTERS[execution.status];
+    if (counter) out[counter] += 1;
+  }
+  return out;
+}
+
+/** DescribeJob's `job`. */
+export function jobDescription(job: JobRecord): JobDescription {
+  const out: JobDescription = {
+    jobArn: job.jobArn,
+    jobId: job.jobId,
+    targetSelection: job.targetSelection,
+    status: job.status,
+    targets: [...job.targets],
+    createdAt: toControlSeconds(job.createdAtMs),
+    lastUpdatedAt: toControlSeconds(job.lastUpdatedAtMs),
+    jobProcessDetails: jobProcessDetails(job),
+    isConcurrent: false,
+  };
+  if (job.forceCanceled !== undefined) out.forceCanceled = job.forceCanceled;
+  if (job.reasonCode !== undefined) out.reasonCode = job.reasonCode;
+  if (job.comment !== undefined) out.comment = job.comment;
+  if (job.description !== undefined) out.description = job.description;
+  if (job.completedAtMs !== undefined) out.completedAt = toControlSeconds(job.completedAtMs);
+  if (job.inProgressTimeoutInMinutes !== undefined) out.timeoutConfig = { inProgressTimeoutInMinutes: job.inProgressTimeoutInMinutes };
+  return out;
+}
+
+/** ListJobs' entry. */
+export function jobSummary(job: JobRecord): JobSummary {
+  const out: JobSummary = {
+    jobArn: job.jobArn,
+    jobId: job.jobId,
+    targetSelection: job.targetSelection,
+    status: job.status,
+    createdAt: toControlSeconds(job.createdAtMs),
+    lastUpdatedAt: toControlSeconds(job.lastUpdatedAtMs),
+    isConcurrent: false,
+  };
+  if (job.completedAtMs !== undefined) out.completedAt = toControlSeconds(job.completedAtMs);
+  return out;
+}
+
+/** DescribeJobExecution's (control plane) `execution`. */
+export function controlExecution(execution: ExecutionRecord, thingArn: string, nowMs: number): ControlJobExecution {
+  const out: ControlJobExecution = {
+    jobId: execution.job.jobId,
+    status: execution.status,
+    statusDetails: {},
+    thingArn,
+    queuedAt: toControlSeconds(execution.queuedAtMs),
+    lastUpdatedAt: toControlSeconds(execution.lastUpdatedAtMs),
+    executionNumber: execution.executionNumber,
+    versionNumber: execution.versionNumber,
+  };
+  if (Object.keys(execution.statusDetails).length > 0) out.statusDetails = { detailsMap: { ...execution.statusDetails } };
+  if (execution.forceCanceled !== undefined) out.forceCanceled = execution.forceCanceled;
+  if (execution.startedAtMs !== undefined) out.startedAt = toControlSeconds(execution.startedAtMs);
+  const remaining = secondsBeforeTimedOut(execution, nowMs);
+  if (remaining !== undefined) out.approximateSecondsBeforeTimedOut = remaining;
+  return out;
+}
+
+/** The `jobExecutionSummary` of the list operations. */
+export function controlExecutionSummary(execution: ExecutionRecord): ControlJobExecutionSummary {
+  const out: ControlJobExecutionSummary = {
+    status: execution.status,
+    queuedAt: toControlSeconds(execution.queuedAtMs),
+    lastUpdatedAt: toControlSeconds(execution.lastUpdatedAtMs),
+    executionNumber: execution.executionNumber,
+    retryAttempt: 0,
+  };
+  if (execution.startedAtMs !== undefined) out.startedAt = toControlSeconds(execution.startedAtMs);
+  return out;
+}

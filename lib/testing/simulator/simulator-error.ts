@@ -1,0 +1,59 @@
+/**
+ * Control-plane errors of the simulator, named and numbered as the AWS IoT
+ * control plane names them (protocol §11).
+ * @packageDocumentation
+ */
+
+import { JobsError } from '../../errors.js';
+
+/** The AWS exception names the simulator's control plane raises, with their HTTP status. */
+export const CONTROL_PLANE_ERRORS = {
+  InvalidRequestException: 400,
+  ResourceNotFoundException: 404,
+  ResourceAlreadyExistsException: 409,
+  InvalidStateTransitionException: 409,
+  VersionConflictException: 409,
+  LimitExceededException: 410,
+  ThrottlingException: 400,
+  ServiceUnavailableException: 503,
+  InternalFailureException: 500,
+} as const;
+
+/** An AWS control-plane exception name. */
+export type ControlPlaneErrorCode = keyof typeof CONTROL_PLANE_ERRORS;
+
+/** A control-plane call was refused, as AWS would refuse it. */
+export class SimulatorError extends JobsError {
+  /** The AWS exception name, e.g. `ResourceNotFoundException`. */
+  readonly code: ControlPlaneErrorCode;
+  /** The HTTP status AWS answers with for this code. */
+  readonly httpStatus: number;
+  /** For ResourceAlreadyExistsException: the id of the existing resource. */
+  readonly resourceId: string | undefined;
+  /** For ResourceAlreadyExistsException: the ARN of the existing resource. */
+  readonly resourceArn: string | undefined;
+
+  /** @param code - the AWS exception name. @param message - the `message` AWS would send. */
+  constructor(code: ControlPlaneErrorCode, message: string, resource?: { resourceId: string; resourceArn: string }) {
+    super(message);
+    this.code = code;
+    this.httpStatus = CONTROL_PLANE_ERRORS[code];
+    this.resourceId = resource?.resourceId;
+    this.resourceArn = resource?.resourceArn;
+  }
+}
+
+/** Shorthand for an InvalidRequestException. */
+export function invalidRequest(message: string): SimulatorError {
+  return new SimulatorError('InvalidRequestException', message);
+}
+
+/** Shorthand for a ResourceNotFoundException. */
+export function notFound(message: string): SimulatorError {
+  return new SimulatorError('ResourceNotFoundException', message);
+}
+
+/** Shorthand for an InvalidStateTransitionException. */
+export function invalidTransition(message: string): SimulatorError {
+  return new SimulatorError('InvalidStateTransitionException', message);
+}
