@@ -13,16 +13,20 @@ export class HttpError extends JobsError {
   readonly status: number;
   /** The modeled exception name sent in `x-amzn-ErrorType`, e.g. `ResourceNotFoundException`. */
   readonly errorType: string;
+  /** Members of the body besides `message`, e.g. `resourceId` and `resourceArn` of ResourceAlreadyExistsException. */
+  readonly members: Readonly<Record<string, string>>;
 
   /**
    * @param status - the HTTP status.
    * @param errorType - the exception shape name.
    * @param message - the `message` member of the body.
+   * @param options - `cause`, and `members` to add to the body.
    */
-  constructor(status: number, errorType: string, message: string, options?: ErrorOptions) {
+  constructor(status: number, errorType: string, message: string, options?: ErrorOptions & { members?: Record<string, string> }) {
     super(message, options);
     this.status = status;
     this.errorType = errorType;
+    this.members = { ...options?.members };
   }
 }
 

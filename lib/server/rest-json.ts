@@ -25,7 +25,7 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
 
 /**
  * Sends an {@link HttpError}: its status, `x-amzn-ErrorType: <type>` and
- * `{"message": ...}`. When `close` is true the connection is closed after the
+ * `{"message": ...}` (plus the error's extra members). When `close` is true the connection is closed after the
  * answer (the request body was not read to its end).
  */
 export function sendError(res: ServerResponse, error: HttpError, close = false): void {
@@ -33,7 +33,7 @@ export function sendError(res: ServerResponse, error: HttpError, close = false):
     res.destroy();
     return;
   }
-  const text = JSON.stringify({ message: error.message });
+  const text = JSON.stringify({ message: error.message, ...error.members });
   const headers: Record<string, string | number> = {
     'content-type': 'application/json',
     'content-length': Buffer.byteLength(text),
