@@ -113,7 +113,7 @@ export class JobsSimulator {
   /** @param options - clock, region, account, behavior switches. */
   constructor(options: JobsSimulatorOptions = {}) {
     this.clock = options.clock ?? systemClock;
-    this.behavior = Object.freeze({ ...DEFAULT_BEHAVIOR, ...definedOnly(options.behavior ?? {}) });
+    this.behavior = Object.freeze(mergeBehavior(options.behavior ?? {}));
     this.region = options.region ?? 'us-east-1';
     this.accountId = options.accountId ?? '123456789012';
     this.autoCreateThings = options.autoCreateThings ?? false;
@@ -256,7 +256,8 @@ export class JobsSimulator {
    * not, as on AWS; notifications go through the broker to subscribers.
    * Other topics (and `$SYS`) pass untouched.
    */
-  attach(broker: TestBroker | Aedes): Promise<Detach> {
+  // eslint-disable-next-line @typescript-eslint/require-await -- async so that a closed simulator rejects rather than throws
+  async attach(broker: TestBroker | Aedes): Promise<Detach> {
     this.assertOpen();
     const aedes = 'aedes' in broker ? broker.aedes : broker;
     const attachment = attachToAedes(aedes, this.frontTarget());
@@ -268,7 +269,7 @@ export class JobsSimulator {
       return Promise.resolve();
     };
     this.detachers.add(detach);
-    return Promise.resolve(detach);
+    return detach;
   }
 
   /**
@@ -336,6 +337,10 @@ export class JobsSimulator {
   }
 }
 
-function definedOnly<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+/** Switches whose `undefined` means "no limit"; for the others `undefined` means "the default". */
+const NULLABLE_SWITCHES: ReadonlySet<string> = new Set(['maxStatusDetailsPairs', 'clientTokenMaxLength']);
+
+function mergeBehavior(overrides: Partial<SimulatorBehavior>): SimulatorBehavior {
+  const kept = Object.entries(overrides).filter(([key, value]) => value !== undefined || NULLABLE_SWITCHES.has(key));
+  return { ...DEFAULT_BEHAVIOR, ...(Object.fromEntries(kept) as Partial<SimulatorBehavior>) };
 }

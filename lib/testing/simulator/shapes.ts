@@ -43,16 +43,17 @@ export function secondsBeforeTimedOut(execution: ExecutionRecord, nowMs: number)
 
 /** The device-plane JobExecution (protocol §4). */
 export function deviceExecution(execution: ExecutionRecord, options: DeviceExecutionOptions): DeviceJobExecution {
+  // Built in the field order of AWS's live captures (protocol §4).
   const out: DeviceJobExecution = {
     jobId: execution.job.jobId,
+    ...(options.includeThingName ? { thingName: execution.thingName } : {}),
     status: execution.status,
     queuedAt: toDeviceSeconds(execution.queuedAtMs),
+    ...(execution.startedAtMs === undefined ? {} : { startedAt: toDeviceSeconds(execution.startedAtMs) }),
     lastUpdatedAt: toDeviceSeconds(execution.lastUpdatedAtMs),
     versionNumber: execution.versionNumber,
     executionNumber: execution.executionNumber,
   };
-  if (options.includeThingName) out.thingName = execution.thingName;
-  if (execution.startedAtMs !== undefined) out.startedAt = toDeviceSeconds(execution.startedAtMs);
   if (Object.keys(execution.statusDetails).length > 0) out.statusDetails = { ...execution.statusDetails };
   const remaining = secondsBeforeTimedOut(execution, options.nowMs);
   if (remaining !== undefined) out.approximateSecondsBeforeTimedOut = remaining;
