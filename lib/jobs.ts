@@ -15,6 +15,7 @@
  */
 
 import pTimeout from 'p-timeout';
+import { timerMs } from './client/deadline.js';
 import { JobsClient, type CallOptions } from './client/jobs-client.js';
 import type {
   JobExecutionsChangedNotification,
@@ -177,7 +178,7 @@ export class Jobs {
     this.waiters.add(resolveWait);
     try {
       await pTimeout(changed, {
-        milliseconds: options.timeoutMs ?? Number.POSITIVE_INFINITY,
+        milliseconds: timerMs(options.timeoutMs ?? Number.POSITIVE_INFINITY),
         ...(options.signal && { signal: options.signal }),
         message: new JobsTimeoutError('waitForChange', options.timeoutMs ?? 0),
       });
