@@ -15,6 +15,7 @@
  */
 
 import pTimeout from 'p-timeout';
+import { timerMs } from './client/deadline.js';
 import { JobsClient, type CallOptions } from './client/jobs-client.js';
 import type {
   JobExecutionsChangedNotification,
@@ -120,7 +121,7 @@ export class Jobs {
     const reply = await withThingLock(this.client, this.thingName, () => this.client.getPendingJobExecutions(this.thingName, {}, options));
     this.pendingFingerprint = fingerprint(reply.inProgressJobs, reply.queuedJobs);
     const lists: JobLists = [this.jobsFor(reply.inProgressJobs, 'IN_PROGRESS'), this.jobsFor(reply.queuedJobs, 'QUEUED')];
-    this.forgetAllBut(new Set([...lists[0], ...lists[1]]));
+    this.forgetAllBut(new Set([...lists[0], ...lists[1]].map((job) => job.jobId)));
     return lists;
   }
 
@@ -177,7 +178,7 @@ export class Jobs {
     this.waiters.add(resolveWait);
     try {
       await pTimeout(changed, {
-        milliseconds: options.timeoutMs ?? Number.POSITIVE_INFINITY,
+        milliseconds: timerMs(options.timeoutMs ?? Number.POSITIVE_INFINITY),
         ...(options.signal && { signal: options.signal }),
         message: new JobsTimeoutError('waitForChange', options.timeoutMs ?? 0),
       });
@@ -205,7 +206,11 @@ export class Jobs {
   private listen(): void {
     const onNotify = ({ thingName, notification }: { thingName: string; notification: JobExecutionsChangedNotification }): void => {
       if (thingName !== this.thingName) return;
-      this.pendingFingerprint = fingerprint(notification.jobs.IN_PROGRESS ?? [], notification.jobs.QUEUED ?? []);
+      const inProgress = notification.jobs.IN_PROGRESS ?? [];
+      const queued = notification.jobs.QUEUED ?? [];
+      this.pendingFingerprint = fingerprint(inProgress, queued);
+      // A device loop that only uses startNext() never lists: forget finished jobs here too.
+      this.forgetAllBut(new Set([...inProgress, ...queued].map((summary) => summary.jobId)));
       this.markChanged('notify');
     };
     const onNext = ({ thingName, notification }: { thingName: string; notification: NextJobExecutionChangedNotification }): void => {
@@ -258,8 +263,8 @@ export class Jobs {
   }
 
   /** Drops Job objects that are no longer pending, so a long-running device does not accumulate them. */
-  private forgetAllBut(pending: Set<Job>): void {
-    for (const [jobId, job] of this.known) if (!pending.has(job)) this.known.delete(jobId);
+  private forgetAllBut(pendingJobIds: ReadonlySet<string>): void {
+    for (const jobId of this.known.keys()) if (!pendingJobIds.has(jobId)) this.known.delete(jobId);
   }
 
   private remember(job: Job): Job {

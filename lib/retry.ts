@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 
+import { MAX_TIMER_MS } from './client/deadline.js';
 import { JobsAbortError, JobsRejectedError } from './errors.js';
 
 /** Retry settings of an operation. */
@@ -25,14 +26,15 @@ export const DEFAULT_RETRY_DELAY_MS = 200;
 /** Runs `attempt`, retrying it after a pause when it fails with a retryable rejection. */
 export async function retryOnRetryable<T>(options: RetryOptions, attempt: () => Promise<T>): Promise<T> {
   const retries = options.retries ?? DEFAULT_RETRIES;
-  let delayMs = options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS;
+  let delayMs = Math.min(options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS, MAX_TIMER_MS);
   for (let tried = 0; ; tried++) {
     try {
       return await attempt();
     } catch (error) {
       if (!(error instanceof JobsRejectedError) || !error.retryable || tried >= retries) throw error;
       await pause(delayMs, options.signal);
-      delayMs *= 2;
+      // Doubling stops at what a Node timer can hold (a longer delay would fire after 1 ms).
+      delayMs = Math.min(delayMs * 2, MAX_TIMER_MS);
     }
   }
 }

@@ -11,6 +11,18 @@ import { JobsAbortError, JobsTimeoutError } from '../errors.js';
 import type { Deferred } from './deferred.js';
 
 /**
+ * The longest delay a Node timer can hold (about 24.8 days). A longer one
+ * overflows and fires after 1 ms, so a "very long" timeout would expire at
+ * once; {@link timerMs} turns such values into `Infinity` (no timer).
+ */
+export const MAX_TIMER_MS = 2_147_483_647;
+
+/** `ms`, or `Infinity` when a Node timer cannot hold it. */
+export function timerMs(ms: number): number {
+  return ms > MAX_TIMER_MS ? Number.POSITIVE_INFINITY : ms;
+}
+
+/**
  * Waits for `operation`, failing it with {@link JobsTimeoutError} after
  * `timeoutMs` (`Infinity` for never; 0 fires at the next timer tick) or with
  * {@link JobsAbortError} when `signal` aborts.
@@ -24,7 +36,7 @@ export async function settleWithin<T>(operation: Deferred<T>, timeoutMs: number,
   try {
     return await pTimeout(operation.promise, {
       // p-timeout wants a positive number; 0 means "as soon as possible".
-      milliseconds: Math.max(timeoutMs, 1),
+      milliseconds: Math.max(timerMs(timeoutMs), 1),
       fallback: () => {
         operation.fail(new JobsTimeoutError(operation.name, timeoutMs), 'timed-out');
         return operation.promise;

@@ -20,6 +20,8 @@ export { SimulatorError, CONTROL_PLANE_ERRORS } from './simulator/simulator-erro
 export type { ControlPlaneErrorCode } from './simulator/simulator-error.js';
 export { SimulatorFaults } from './simulator/faults.js';
 export type { FaultMatch, ReplyFault, InjectedRejection } from './simulator/faults.js';
+export { thingPolicyAllows, AccessDeniedError } from './simulator/access-control.js';
+export type { AccessControl } from './simulator/access-control.js';
 export { JOBS_REQUEST_FILTER } from './simulator/attach-external.js';
 export type { DeviceResult, DeviceError, DeviceCallOptions, GetPendingReply, ExecutionReply, UpdateReply } from './simulator/device-api.js';
 export type { NotifyEvent, NotifyNextEvent, NextNotificationPayload, SimulatorEvents } from './simulator/events.js';

@@ -11,6 +11,7 @@ import type { Emitter } from 'mitt';
 import { JobsError } from '../../errors.js';
 import type { JobsOperation } from '../../client/topics.js';
 import type { TestBroker } from '../broker.js';
+import { installThingPolicy, type AccessControl } from './access-control.js';
 import { attachToAedes, type AedesAttachment } from './attach-aedes.js';
 import { attachExternal } from './attach-external.js';
 import { DEFAULT_BEHAVIOR, type SimulatorBehavior } from './behavior.js';
@@ -73,6 +74,15 @@ export interface JobsSimulatorOptions {
   behavior?: Partial<SimulatorBehavior>;
   /** createJob registers unknown target things instead of failing with ResourceNotFoundException. @defaultValue false */
   autoCreateThings?: boolean;
+  /**
+   * Access control on in-process brokers ({@link JobsSimulator.attach}):
+   * `thing-policy` confines a client whose client id is a known thing's name
+   * to its own `$aws/things/<thing>/jobs/` topics, like an AWS IoT policy
+   * (a refused subscribe gets SUBACK 0x80, a refused publish closes the
+   * connection). An external broker enforces its own ACL.
+   * @defaultValue 'open'
+   */
+  accessControl?: AccessControl;
 }
 
 /** Undoes an attachment. */
@@ -104,6 +114,7 @@ export class JobsSimulator {
   readonly faults: SimulatorFaults;
 
   private readonly autoCreateThings: boolean;
+  private readonly accessControl: AccessControl;
   private readonly events: Emitter<SimulatorEvents>;
   private readonly core: SimulatorCore;
   private readonly aedesAttachments = new Set<AedesAttachment>();
@@ -117,6 +128,7 @@ export class JobsSimulator {
     this.region = options.region ?? 'us-east-1';
     this.accountId = options.accountId ?? '123456789012';
     this.autoCreateThings = options.autoCreateThings ?? false;
+    this.accessControl = options.accessControl ?? 'open';
     this.events = createEmitter();
     this.core = new SimulatorCore(this.clock, this.behavior, this.events, this.region, this.accountId);
     this.faults = new SimulatorFaults((clientId) => {
@@ -261,10 +273,12 @@ export class JobsSimulator {
     this.assertOpen();
     const aedes = 'aedes' in broker ? broker.aedes : broker;
     const attachment = attachToAedes(aedes, this.frontTarget());
+    const removePolicy = this.accessControl === 'thing-policy' ? installThingPolicy(aedes, (clientId) => this.core.store.things.has(clientId)) : undefined;
     this.aedesAttachments.add(attachment);
     const detach: Detach = () => {
       this.aedesAttachments.delete(attachment);
       this.detachers.delete(detach);
+      removePolicy?.();
       attachment.detach();
       return Promise.resolve();
     };
