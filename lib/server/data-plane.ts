@@ -1,0 +1,91 @@
+/**
+ * The jobs data plane over HTTP (protocol §10): GetPendingJobExecutions,
+ * StartNextPendingJobExecution, DescribeJobExecution and UpdateJobExecution,
+ * run by the simulator's transport-independent device operations and
+ * answered in the HTTP shapes.
+ * @packageDocumentation
+ */
+
+import type { JsonObject } from '../client/json-shape.js';
+import type { JobsSimulator } from '../testing/simulator/jobs-simulator.js';
+import type { DeviceResult, ExecutionReply, UpdateReply } from '../testing/simulator/device-api.js';
+import { deviceErrorToHttp, httpExecution, httpExecutionState, httpSummary, documentText, type HttpJobExecution } from './device-shapes.js';
+import type { OperationRequest, OperationResult } from './http-api.js';
+import { queryBoolean, queryInteger } from './query.js';
+import type { DataPlaneOperation } from './routes.js';
+
+/** StartNext's body members (protocol §10); others are ignored, as rest-json does. */
+const START_NEXT_MEMBERS = ['statusDetails', 'stepTimeoutInMinutes'] as const;
+/** UpdateJobExecution's body members. */
+const UPDATE_MEMBERS = [
+  'status',
+  'statusDetails',
+  'stepTimeoutInMinutes',
+  'expectedVersion',
+  'includeJobExecutionState',
+  'includeJobDocument',
+  'executionNumber',
+] as const;
+
+/**
+ * Runs a data-plane operation on `simulator`.
+ * @throws {@link HttpError} with the modeled exception of the device rejection.
+ */
+export function runDataPlane(simulator: JobsSimulator, operation: DataPlaneOperation, request: OperationRequest): OperationResult {
+  const thingName = request.labels.thingName ?? '';
+  const jobId = request.labels.jobId ?? '';
+  switch (operation) {
+    case 'GetPendingJobExecutions': {
+      const reply = settle(simulator, simulator.getPendingJobExecutions(thingName, {}));
+      return ok({ inProgressJobs: reply.inProgressJobs.map(httpSummary), queuedJobs: reply.queuedJobs.map(httpSummary) });
+    }
+    case 'StartNextPendingJobExecution': {
+      const result = simulator.startNextPendingJobExecution(thingName, pick(request.body, START_NEXT_MEMBERS), { protocol: 'http' });
+      return ok(executionBody(settle(simulator, result), thingName));
+    }
+    case 'DescribeJobExecution': {
+      const query: JsonObject = {};
+      const includeJobDocument = queryBoolean(request.query, 'includeJobDocument');
+      const executionNumber = queryInteger(request.query, 'executionNumber');
+      if (includeJobDocument !== undefined) query.includeJobDocument = includeJobDocument;
+      if (executionNumber !== undefined) query.executionNumber = executionNumber;
+      const result = simulator.describeJobExecutionForDevice(thingName, jobId, query, { protocol: 'http' });
+      return ok(executionBody(settle(simulator, result), thingName));
+    }
+    case 'UpdateJobExecution': {
+      const result = simulator.updateJobExecution(thingName, jobId, pick(request.body, UPDATE_MEMBERS), { protocol: 'http' });
+      return ok(updateBody(settle(simulator, result)));
+    }
+  }
+}
+
+/** The reply of an accepted call, or the HTTP error of a rejected one. */
+function settle<T>(simulator: JobsSimulator, result: DeviceResult<T>): T {
+  if (result.ok) return result.reply;
+  throw deviceErrorToHttp(result.error, simulator.behavior.httpVersionMismatch);
+}
+
+function executionBody(reply: ExecutionReply, thingName: string): { execution?: HttpJobExecution } {
+  return reply.execution === undefined ? {} : { execution: httpExecution(reply.execution, thingName) };
+}
+
+function updateBody(reply: UpdateReply): { executionState?: ReturnType<typeof httpExecutionState>; jobDocument?: string } {
+  const out: { executionState?: ReturnType<typeof httpExecutionState>; jobDocument?: string } = {};
+  if (reply.executionState !== undefined) out.executionState = httpExecutionState(reply.executionState);
+  if (reply.jobDocument !== undefined) out.jobDocument = documentText(reply.jobDocument);
+  return out;
+}
+
+function pick(body: JsonObject, members: readonly string[]): JsonObject {
+  const out: JsonObject = {};
+  for (const member of members) {
+    const value = body[member];
+    // A JSON null is an absent member in rest-json.
+    if (value !== undefined && value !== null) out[member] = value;
+  }
+  return out;
+}
+
+function ok(body: unknown): OperationResult {
+  return { status: 200, body };
+}

@@ -1,0 +1,71 @@
+import { describe, expect, test } from '@jest/globals';
+import { matchRoute, ROUTES } from '../../lib/server/routes.js';
+
+const split = (path: string): string[] => path.slice(1).split('/');
+
+function operation(plane: 'data' | 'control' | undefined, method: string, path: string): string | undefined {
+  const result = matchRoute(plane, method, split(path));
+  return result.ok ? `${result.match.route.plane}:${result.match.route.operation}` : undefined;
+}
+
+describe('route table', () => {
+  test('data-plane routes (protocol §10)', () => {
+    expect(operation('data', 'GET', '/things/t/jobs')).toBe('data:GetPendingJobExecutions');
+    expect(operation('data', 'PUT', '/things/t/jobs/$next')).toBe('data:StartNextPendingJobExecution');
+    expect(operation('data', 'GET', '/things/t/jobs/j1')).toBe('data:DescribeJobExecution');
+    expect(operation('data', 'GET', '/things/t/jobs/$next')).toBe('data:DescribeJobExecution');
+    expect(operation('data', 'POST', '/things/t/jobs/j1')).toBe('data:UpdateJobExecution');
+  });
+
+  test('control-plane routes (protocol §11)', () => {
+    expect(operation('control', 'POST', '/things/t')).toBe('control:CreateThing');
+    expect(operation('control', 'GET', '/things/t')).toBe('control:DescribeThing');
+    expect(operation('control', 'DELETE', '/things/t')).toBe('control:DeleteThing');
+    expect(operation('control', 'PUT', '/jobs/j1')).toBe('control:CreateJob');
+    expect(operation('control', 'GET', '/jobs/j1')).toBe('control:DescribeJob');
+    expect(operation('control', 'GET', '/jobs/j1/job-document')).toBe('control:GetJobDocument');
+    expect(operation('control', 'GET', '/jobs')).toBe('control:ListJobs');
+    expect(operation('control', 'PUT', '/jobs/j1/cancel')).toBe('control:CancelJob');
+    expect(operation('control', 'DELETE', '/jobs/j1')).toBe('control:DeleteJob');
+    expect(operation('control', 'GET', '/things/t/jobs/j1')).toBe('control:DescribeJobExecution');
+    expect(operation('control', 'GET', '/things/t/jobs')).toBe('control:ListJobExecutionsForThing');
+    expect(operation('control', 'GET', '/jobs/j1/things')).toBe('control:ListJobExecutionsForJob');
+    expect(operation('control', 'PUT', '/things/t/jobs/j1/cancel')).toBe('control:CancelJobExecution');
+  });
+
+  test('the shared paths resolve by plane; unsigned requests get the data plane', () => {
+    expect(operation('control', 'GET', '/things/t/jobs')).toBe('control:ListJobExecutionsForThing');
+    expect(operation(undefined, 'GET', '/things/t/jobs')).toBe('data:GetPendingJobExecutions');
+    expect(operation(undefined, 'GET', '/things/t/jobs/j1')).toBe('data:DescribeJobExecution');
+  });
+
+  test('unsigned requests reach the control-plane paths the data plane lacks', () => {
+    expect(operation(undefined, 'PUT', '/jobs/j1')).toBe('control:CreateJob');
+    expect(operation(undefined, 'PUT', '/things/t/jobs/j1/cancel')).toBe('control:CancelJobExecution');
+  });
+
+  test('labels are captured, literal segments must match exactly', () => {
+    const result = matchRoute('data', 'GET', ['things', 'a:b', 'jobs', 'j-1']);
+    expect(result).toEqual({ ok: true, match: { route: expect.objectContaining({ operation: 'DescribeJobExecution' }), labels: { thingName: 'a:b', jobId: 'j-1' } } });
+    expect(operation('data', 'PUT', '/things/t/jobs/j1')).toBeUndefined();
+  });
+
+  test('a request signed for one plane does not reach the other, and says where the path lives', () => {
+    expect(matchRoute('data', 'PUT', split('/jobs/j1'))).toEqual({ ok: false, otherPlane: 'control' });
+    expect(matchRoute('control', 'POST', split('/things/t/jobs/j1'))).toEqual({ ok: false, otherPlane: 'data' });
+    expect(matchRoute('control', 'GET', split('/nothing/here'))).toEqual({ ok: false, otherPlane: undefined });
+  });
+
+  test('empty segments and wrong methods match nothing', () => {
+    expect(operation(undefined, 'GET', '/things//jobs')).toBeUndefined();
+    expect(operation(undefined, 'PATCH', '/things/t/jobs')).toBeUndefined();
+    expect(operation(undefined, 'GET', '/jobs/')).toBeUndefined();
+  });
+
+  test('every operation appears once per plane', () => {
+    const keys = ROUTES.map((route) => `${route.plane}:${route.operation}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(ROUTES.filter((route) => route.plane === 'data')).toHaveLength(4);
+    expect(ROUTES.filter((route) => route.plane === 'control')).toHaveLength(13);
+  });
+});
