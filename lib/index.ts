@@ -11,7 +11,30 @@ export {
   JobsAbortError,
   ConnectionClosedError,
   MalformedMessageError,
+  SubscriptionRefusedError,
 } from './errors.js';
+
+export { JobsClient, DEFAULT_TIMEOUT_MS } from './client/jobs-client.js';
+export type {
+  JobsClientOptions,
+  CallOptions,
+  JobsClientEvents,
+  JobsClientDebugEvent,
+  IgnoredReplyReason,
+} from './client/jobs-client.js';
+export type { Outcome } from './client/deferred.js';
+export { connect, fromMqttJs } from './client/connection.js';
+export type {
+  MqttConnection,
+  MqttJsClient,
+  ConnectOptions,
+  JobsQoS,
+  SubscriptionGrant,
+  MessageListener,
+  ConnectListener,
+  CloseListener,
+} from './client/connection.js';
+export { AWS_IOT_MQTT_ALPN } from './client/connect.js';
 
 export {
   jobsRoot,

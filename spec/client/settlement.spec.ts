@@ -1,10 +1,8 @@
 import { getEventListeners } from 'node:events';
 import { afterEach, describe, expect, jest, test } from '@jest/globals';
 import { ConnectionClosedError, JobsAbortError, JobsTimeoutError } from '../../lib/errors.js';
-import { TestBed, TRANSPORTS, ManualClock, debugWaiter, isIgnoredReply } from './support.js';
+import { FAKE_TIMERS, TestBed, TRANSPORTS, ManualClock, debugWaiter, isIgnoredReply } from './support.js';
 
-/** Fake timers for the client's own timers only: the in-memory streams keep running. */
-const FAKE_TIMERS: Parameters<typeof jest.useFakeTimers>[0] = { doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] };
 
 describe.each(TRANSPORTS)('every call settles exactly once, over %s', (transport) => {
   let bed: TestBed | undefined;

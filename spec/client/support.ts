@@ -8,6 +8,7 @@
  */
 
 import type { EventEmitter } from 'node:events';
+import type { jest } from '@jest/globals';
 import type { Duplex } from 'node:stream';
 import type { AsyncMqttClient } from 'async-mqtt';
 import { MqttClient, type IClientOptions } from 'mqtt';
@@ -278,3 +279,6 @@ export function debugWaiter(): {
 export function isIgnoredReply(event: JobsClientDebugEvent): event is Extract<JobsClientDebugEvent, { type: 'ignored-reply' }> {
   return event.type === 'ignored-reply';
 }
+
+/** Fake timers for the client's own timers only: the in-memory streams (nextTick, setImmediate) keep running. */
+export const FAKE_TIMERS: Parameters<typeof jest.useFakeTimers>[0] = { doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] };

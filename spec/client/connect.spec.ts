@@ -1,0 +1,113 @@
+import { readFileSync } from 'node:fs';
+import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, test } from '@jest/globals';
+import { Aedes } from 'aedes';
+import type { AsyncMqttClient } from 'async-mqtt';
+import { connect, fromMqttJs, type MqttConnection } from '../../lib/client/connection.js';
+import { AWS_IOT_MQTT_ALPN, connectOptions } from '../../lib/client/connect.js';
+import { JobsClient } from '../../lib/client/jobs-client.js';
+import { ConnectionClosedError, InvalidArgumentError } from '../../lib/errors.js';
+import { closeServer, createTcpBroker, listen, type TcpTestBroker } from '../../lib/testing/broker.js';
+import { JobsSimulator } from '../../lib/testing/simulator/jobs-simulator.js';
+
+const tls = (name: string): string => fileURLToPath(new URL(`../fixtures/tls/${name}`, import.meta.url));
+
+describe('connect()', () => {
+  const cleanups: Array<() => Promise<unknown>> = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup();
+    cleanups.length = 0;
+  });
+
+  test('connects an async-mqtt client that the Jobs client uses as is', async () => {
+    const broker: TcpTestBroker = await createTcpBroker();
+    cleanups.push(() => broker.close());
+    const sim = new JobsSimulator();
+    await sim.attach(broker.aedes);
+    cleanups.push(() => sim.close());
+    const client: AsyncMqttClient = await connect(broker.url, { clientId: 'thing-1', reconnectPeriodMs: 0 });
+    cleanups.push(() => client.end(true));
+    const connection: MqttConnection = client;
+    const jobs = new JobsClient(connection);
+    cleanups.push(() => jobs.close());
+    sim.createThing({ thingName: 'thing-1' });
+    sim.createJob({ jobId: 'job-1', targets: ['thing-1'], document: '{"op":"x"}' });
+    await expect(jobs.startNextPendingJobExecution('thing-1')).resolves.toMatchObject({ execution: { jobId: 'job-1', jobDocument: { op: 'x' } } });
+  });
+
+  test('AWS IoT Core style: client certificate, key and CA from files, and ALPN x-amzn-mqtt-ca', async () => {
+    const aedes = await Aedes.createBroker();
+    const seen: Array<{ alpn: string | false | null; authorized: boolean; subject: string }> = [];
+    const server = createTlsServer(
+      {
+        key: readFileSync(tls('server.key')),
+        cert: readFileSync(tls('server.pem')),
+        ca: readFileSync(tls('ca.pem')),
+        requestCert: true,
+        rejectUnauthorized: true,
+        ALPNProtocols: [AWS_IOT_MQTT_ALPN],
+      },
+      (socket: TLSSocket) => {
+        seen.push({ alpn: socket.alpnProtocol, authorized: socket.authorized, subject: String(socket.getPeerCertificate().subject?.CN) });
+        aedes.handle(socket);
+      },
+    );
+    const port = await listen(server, 0, '127.0.0.1');
+    cleanups.push(() => new Promise<void>((resolve) => aedes.close(() => resolve())));
+    cleanups.push(() => closeServer(server));
+    const client = await connect(`mqtts://localhost:${port}`, {
+      certPath: tls('device.pem'),
+      keyPath: tls('device.key'),
+      caPath: tls('ca.pem'),
+      alpn: true,
+      reconnectPeriodMs: 0,
+    });
+    cleanups.push(() => client.end(true));
+    expect(client.connected).toBe(true);
+    expect(seen).toEqual([{ alpn: AWS_IOT_MQTT_ALPN, authorized: true, subject: 'thing-1' }]);
+  });
+
+  test('a refused first connection rejects with ConnectionClosedError and is not retried', async () => {
+    const broker = await createTcpBroker({ aedes: { authenticate: (_client, _user, _password, done) => done(null, false) } });
+    cleanups.push(() => broker.close());
+    const error = await connect(broker.url).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConnectionClosedError);
+    expect((error as Error).cause).toBeInstanceOf(Error);
+    await expect(connect('not a url')).rejects.toThrow(InvalidArgumentError);
+  });
+
+  test('options: ALPN by default on port 443 only, AWS-friendly defaults, PEM contents accepted, raw mqtt options last', async () => {
+    const on443 = await connectOptions('mqtts://prefix-ats.iot.eu-west-1.amazonaws.com:443', { cert: 'CERT', key: 'KEY' });
+    expect(on443).toMatchObject({ ALPNProtocols: ['x-amzn-mqtt-ca'], cert: 'CERT', key: 'KEY', keepalive: 60, clean: true, protocolVersion: 4 });
+    expect(on443.clientId).toMatch(/^aws-iot-jobs-[0-9a-f]{12}$/);
+    const on8883 = await connectOptions('mqtts://prefix-ats.iot.eu-west-1.amazonaws.com:8883', { clientId: 'thing-1', mqtt: { keepalive: 300 } });
+    expect(on8883).not.toHaveProperty('ALPNProtocols');
+    expect(on8883).toMatchObject({ clientId: 'thing-1', keepalive: 300 });
+    expect(on8883).not.toHaveProperty('ca');
+    const files = await connectOptions('mqtts://example.com:8883', { caPath: tls('ca.pem'), alpn: false });
+    expect(files.ca).toEqual(readFileSync(tls('ca.pem')));
+    await expect(connectOptions('mqtts://example.com', { certPath: tls('missing.pem') })).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+});
+
+describe('fromMqttJs()', () => {
+  test('turns an mqtt.js v5 SUBACK failure back into grants of 128, and passes other errors on', async () => {
+    const packetError = Object.assign(new Error('Subscribe error: Unspecified error'), { packet: { granted: [1, 128] } });
+    const fake = {
+      connected: true,
+      publishAsync: () => Promise.resolve(undefined),
+      subscribeAsync: (topics: string[]) => (topics.length === 2 ? Promise.reject(packetError) : Promise.reject(new Error('client disconnecting'))),
+      unsubscribeAsync: () => Promise.resolve(undefined),
+      on: () => undefined,
+      off: () => undefined,
+    };
+    const connection = fromMqttJs(fake);
+    await expect(connection.subscribe(['a', 'b'], { qos: 1 })).resolves.toEqual([
+      { topic: 'a', qos: 1 },
+      { topic: 'b', qos: 128 },
+    ]);
+    await expect(connection.subscribe('a', { qos: 1 })).rejects.toThrow('client disconnecting');
+    expect(connection.connected).toBe(true);
+  });
+});
