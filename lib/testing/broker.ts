@@ -86,7 +86,9 @@ export async function createInMemoryBroker(aedesOptions: Partial<AedesOptions> =
 export async function createTcpBroker(options: TcpBrokerOptions = {}): Promise<TcpTestBroker> {
   const host = options.host ?? '127.0.0.1';
   const aedes = await Aedes.createBroker(options.aedes ?? {});
-  const server = createServer((socket) => aedes.handle(socket));
+  // noDelay: aedes writes a reply in several small writes; with Nagle each waits
+  // for the peer's delayed ACK (~40 ms on Linux loopback).
+  const server = createServer({ noDelay: true }, (socket) => aedes.handle(socket));
   let port: number;
   try {
     port = await listen(server, options.port ?? 0, host);
