@@ -6,8 +6,7 @@
  */
 
 import { parseArgs } from 'node:util';
-import { Thing } from '../lib/index.js';
-import { connect } from '../lib/client/connection.js';
+import { connect, Thing } from '../lib/index.js';
 import { createTestEnvironment } from '../lib/testing/index.js';
 import { runDeviceLoop } from './device-loop.js';
 
@@ -36,7 +35,7 @@ async function runEmbedded(): Promise<void> {
     const jobs = [
       { jobId: 'firmware-update', document: { operation: 'install', steps: 3 }, description: 'reports progress, then succeeds' },
       { jobId: 'reboot', document: { operation: 'reboot' }, description: 'succeeds at once' },
-      { jobId: 'calibrate', document: { operation: 'calibrate' }, description: 'fails' },
+      { jobId: 'self-test', document: { operation: 'self-test', sensor: 'temperature' }, description: 'fails' },
     ];
     for (const job of jobs) {
       simulator.createJob({ jobId: job.jobId, targets: [thingName], document: JSON.stringify(job.document), description: job.description });
@@ -62,7 +61,7 @@ async function runEmbedded(): Promise<void> {
         'in progress': counters?.numberOfInProgressThings ?? 0,
       };
     });
-    console.table(rows);
+    printTable(rows);
   } finally {
     await env.close();
   }
@@ -82,4 +81,15 @@ async function runAgainstBroker(url: string): Promise<void> {
   } finally {
     await connection.end();
   }
+}
+
+/** Prints rows as an aligned text table. */
+function printTable(rows: Array<Record<string, string | number | undefined>>): void {
+  const columns = Object.keys(rows[0] ?? {});
+  const cell = (value: string | number | undefined): string => (value === undefined ? '-' : String(value));
+  const widths = columns.map((column) => Math.max(column.length, ...rows.map((row) => cell(row[column]).length)));
+  const line = (values: string[]): string => values.map((value, i) => value.padEnd(widths[i] ?? 0)).join('  ');
+  console.log(line(columns));
+  console.log(line(widths.map((width) => '-'.repeat(width))));
+  for (const row of rows) console.log(line(columns.map((column) => cell(row[column]))));
 }

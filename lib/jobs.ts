@@ -24,7 +24,7 @@ import type {
 import { assertStatusDetails, assertStepTimeout, assertThingName, assertTimeoutMs, NEXT_JOB_ID } from './client/validate.js';
 import { ConnectionClosedError, JobsAbortError, JobsError, JobsTimeoutError } from './errors.js';
 import { Job } from './job.js';
-import { createEmitter, type Emitter } from './client/emitter.js';
+import { createEmitter, type Emitter } from './emitter.js';
 import type { ThingLike } from './thing.js';
 import { withThingLock } from './thing-lock.js';
 import { routeThing } from './thing-router.js';

@@ -347,11 +347,11 @@ describe('the demo device loop (the README quickstart)', () => {
   test('runs three jobs to their outcomes', async () => {
     queue('firmware-update', 'dev1', { operation: 'install', steps: 3 });
     queue('reboot', 'dev1', { operation: 'reboot' });
-    queue('calibrate', 'dev1', { operation: 'calibrate' });
+    queue('self-test', 'dev1', { operation: 'self-test', sensor: 'temperature' });
     const lines: string[] = [];
     await runDeviceLoop(new Thing('dev1', connection), (line) => lines.push(line));
     const status = (jobId: string): string => env.simulator.describeJobExecution({ jobId, thingName: 'dev1' }).execution.status;
-    expect([status('firmware-update'), status('reboot'), status('calibrate')]).toEqual(['SUCCEEDED', 'SUCCEEDED', 'FAILED']);
+    expect([status('firmware-update'), status('reboot'), status('self-test')]).toEqual(['SUCCEEDED', 'SUCCEEDED', 'FAILED']);
     expect(lines.filter((line) => line.includes('update IN_PROGRESS'))).toHaveLength(3);
     expect(env.simulator.describeJob({ jobId: 'firmware-update' }).job.status).toBe('COMPLETED');
   });

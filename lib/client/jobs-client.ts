@@ -17,7 +17,7 @@ import type { IgnoredReplyReason, JobsClientDebugEvent, JobsClientEvents } from 
 import type { CloseListener, ConnectListener, JobsQoS, MessageListener, MqttConnection } from './connection.js';
 import { settleWithin } from './deadline.js';
 import { Deferred, type Outcome } from './deferred.js';
-import { createEmitter, type Emitter } from './emitter.js';
+import { createEmitter, type Emitter } from '../emitter.js';
 import {
   MAX_PAYLOAD_BYTES,
   decodeDescribeAccepted,
@@ -527,7 +527,8 @@ export class JobsClient {
   private readonly onConnect: ConnectListener = (connack) => {
     if (this.closed || !this.disconnected) return;
     this.disconnected = false;
-    const sessionPresent = connack.sessionPresent === true;
+    // Some connections emit 'connect' without the CONNACK: that reads as a lost session.
+    const sessionPresent = (connack as { sessionPresent?: boolean } | undefined)?.sessionPresent === true;
     const { filters, done } = this.subscriptions.resubscribe(sessionPresent);
     this.debug({ type: 'resubscribe', sessionPresent, filters });
     void done.then((errors) => {

@@ -24,10 +24,23 @@ export interface MqttJsClient {
  * Wraps an mqtt.js v5 client. mqtt.js v5 rejects a subscribe whose SUBACK
  * refuses a filter; the adapter turns that back into grants of 128, as
  * async-mqtt reports them, so that the Jobs client sees one behaviour.
- * Listeners are added to and removed from the wrapped client itself.
+ * Listeners are added to and removed from the wrapped client itself. The same
+ * client always gives the same connection object, so that
+ * `JobsClient.for(fromMqttJs(client))` finds its shared client again.
  * @param client - a connected (or connecting) mqtt.js v5 `MqttClient`.
  */
 export function fromMqttJs(client: MqttJsClient): MqttConnection {
+  let connection = ADAPTED.get(client);
+  if (connection === undefined) {
+    connection = adapt(client);
+    ADAPTED.set(client, connection);
+  }
+  return connection;
+}
+
+const ADAPTED = new WeakMap<MqttJsClient, MqttConnection>();
+
+function adapt(client: MqttJsClient): MqttConnection {
   return {
     publish: (topic, payload, options) => client.publishAsync(topic, payload, options),
     subscribe: async (filters, options) => {

@@ -29,6 +29,8 @@ export interface CliOptions {
   region: string;
   /** Account id in ARNs. @defaultValue `123456789012` */
   accountId: string;
+  /** CreateJob registers unknown target things instead of failing (AWS fails). @defaultValue false */
+  autoCreateThings: boolean;
 }
 
 /** The outcome of parsing: run, print help, or print version. */
@@ -51,6 +53,9 @@ Options:
                       instead of starting the embedded one
   --region REGION     region shown in ARNs (default ${CLI_DEFAULTS.region})
   --account-id ID     12-digit account id shown in ARNs (default ${CLI_DEFAULTS.accountId})
+  --auto-create-things
+                      CreateJob registers unknown target things (AWS answers
+                      ResourceNotFoundException; so does the simulator without it)
   -h, --help          print this help
   -v, --version       print the version
 
@@ -76,6 +81,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
         attach: { type: 'string' },
         region: { type: 'string' },
         'account-id': { type: 'string' },
+        'auto-create-things': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -92,6 +98,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
     httpPort: parsePort(values['http-port'], '--http-port', CLI_DEFAULTS.httpPort),
     region: values.region ?? CLI_DEFAULTS.region,
     accountId: values['account-id'] ?? CLI_DEFAULTS.accountId,
+    autoCreateThings: values['auto-create-things'] ?? false,
   };
   if (options.host === '') throw new CliUsageError('--host must not be empty');
   if (!/^[a-z0-9-]{1,64}$/.test(options.region)) throw new CliUsageError(`--region must look like us-east-1, not ${JSON.stringify(options.region)}`);

@@ -60,6 +60,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
       ...(options.attach === undefined ? {} : { attach: options.attach }),
       region: options.region,
       accountId: options.accountId,
+      autoCreateThings: options.autoCreateThings,
       onInternalError: (error) => io.err(`${NAME}: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
     });
   } catch (error) {

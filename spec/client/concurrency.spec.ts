@@ -103,7 +103,7 @@ describe('no listener, timer or table entry outlives its call', () => {
     expect(rejected).toBe(2_500);
     expect(client.pendingCount).toBe(0);
     expect(['message', 'connect', 'close'].map((event) => device.emitter.listenerCount(event))).toEqual(listeners);
-    expect(activeTimers()).toBe(timers);
+    expect(activeTimers()).toBeLessThanOrEqual(timers); // other timers of the process may end meanwhile
     expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
     expect(client.subscriptionCount).toBe(30);
   });

@@ -109,5 +109,6 @@ describe('fromMqttJs()', () => {
     ]);
     await expect(connection.subscribe('a', { qos: 1 })).rejects.toThrow('client disconnecting');
     expect(connection.connected).toBe(true);
+    expect(fromMqttJs(fake)).toBe(connection); // one adapter per client, so JobsClient.for finds its client again
   });
 });

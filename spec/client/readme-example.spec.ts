@@ -1,5 +1,5 @@
 /**
- * The jest test shown in docs-fragments/client.md, verbatim except for the
+ * The jest test shown in README.md, verbatim except for the
  * import paths (the README imports from 'aws-iot-jobs' and 'aws-iot-jobs/testing').
  */
 // --- README example start
@@ -50,7 +50,7 @@ test('a device runs its next job with the low-level client', async () => {
 });
 // --- README example end
 
-test('docs-fragments/client.md shows this very code', async () => {
+test('README.md shows this very code', async () => {
   const { readFile } = await import('node:fs/promises');
   const spec = await readFile(new URL(import.meta.url), 'utf8');
   const code = spec
@@ -58,6 +58,6 @@ test('docs-fragments/client.md shows this very code', async () => {
     .split('// --- README example end')[0]!
     .replace("'../../lib/index.js'", "'aws-iot-jobs'")
     .replace("'../../lib/testing/index.js'", "'aws-iot-jobs/testing'");
-  const doc = await readFile(new URL('../../docs-fragments/client.md', import.meta.url), 'utf8');
+  const doc = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
   expect(doc).toContain('```ts\n' + code + '```');
 });

@@ -9,11 +9,15 @@ describe.each(TRANSPORTS)('reconnect over %s', (transport) => {
     bed = undefined;
   });
 
-  test('without a session: calls in flight fail, every subscription is renewed, then reconnect is emitted', async () => {
+  test.each([
+    // mqtt.js's own re-subscribe off: only the Jobs client can renew the subscriptions.
+    ['off', false],
+    // On (mqtt.js's default): both renew them, and nothing breaks.
+    ['on', true],
+  ])('without a session (mqtt.js re-subscribe %s): calls in flight fail, every subscription is renewed, then reconnect is emitted', async (_, resubscribe) => {
     bed = await TestBed.start();
     const log = debugLog();
-    // mqtt.js's own re-subscribe is off, so only the Jobs client can renew the subscriptions.
-    const { client, device } = await bed.client(transport, { onDebug: log.onDebug }, { reconnectPeriod: 20, resubscribe: false });
+    const { client, device } = await bed.client(transport, { onDebug: log.onDebug }, { reconnectPeriod: 20, resubscribe });
     bed.thingWithJobs('thing-1', 1);
     bed.thingWithJobs('thing-2', 0);
     await client.watch('thing-1');
@@ -26,11 +30,12 @@ describe.each(TRANSPORTS)('reconnect over %s', (transport) => {
     expect(await reconnected).toEqual({ sessionPresent: false });
     expect(log.events.find((event) => event.type === 'resubscribe')).toMatchObject({ sessionPresent: false, filters: expect.arrayContaining(['$aws/things/thing-2/jobs/notify']) });
     expect(client.subscriptionCount).toBe(12);
+    // What the layer above does on 'reconnect': read the state again.
+    await expect(client.getPendingJobExecutions('thing-1')).resolves.toMatchObject({ queuedJobs: [{ jobId: 'thing-1-job-0' }] });
     // The renewed subscriptions deliver notifications again.
     const notify = nextEvent(client, 'notify');
     bed.simulator.createJob({ jobId: 'after-reconnect', targets: ['thing-2'], document: '{}' });
     expect(await notify).toMatchObject({ thingName: 'thing-2', notification: { jobs: { QUEUED: [{ jobId: 'after-reconnect' }] } } });
-    await expect(client.getPendingJobExecutions('thing-1')).resolves.toMatchObject({ queuedJobs: [{ jobId: 'thing-1-job-0' }] });
   });
 
   test('with a session kept by the broker: reconnect is emitted with sessionPresent and nothing is re-subscribed', async () => {

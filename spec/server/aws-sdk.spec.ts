@@ -52,12 +52,12 @@ interface Clients {
 /** Records the credential-scope service (and path) of each signed request. */
 function captureScopes(client: { middlewareStack: MiddlewareStack }, into: string[], paths: string[] = []): void {
   const middleware = (next: (args: unknown) => Promise<unknown>) => async (args: unknown) => {
-      const request = (args as { request: { headers: Record<string, string>; path: string } }).request;
-      const service = /Credential=[^/]+\/[^/]+\/[^/]+\/([^/]+)\//.exec(request.headers.authorization ?? '')?.[1];
-      into.push(service ?? 'unsigned');
-      paths.push(request.path);
-      return next(args);
-    };
+    const request = (args as { request: { headers: Record<string, string>; path: string } }).request;
+    const service = /Credential=[^/]+\/[^/]+\/[^/]+\/([^/]+)\//.exec(request.headers.authorization ?? '')?.[1];
+    into.push(service ?? 'unsigned');
+    paths.push(request.path);
+    return next(args);
+  };
   // The middleware types of the two clients differ; this one reads only the signed request.
   client.middlewareStack.addRelativeTo(middleware as never, { relation: 'after', toMiddleware: 'httpSigningMiddleware', name: 'captureScope' });
 }

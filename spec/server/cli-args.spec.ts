@@ -5,14 +5,15 @@ describe('parseCliArgs', () => {
   test('defaults', () => {
     expect(parseCliArgs([])).toEqual({
       kind: 'run',
-      options: { host: '127.0.0.1', mqttPort: 1883, httpPort: 8080, region: CLI_DEFAULTS.region, accountId: CLI_DEFAULTS.accountId },
+      options: { host: '127.0.0.1', mqttPort: 1883, httpPort: 8080, region: CLI_DEFAULTS.region, accountId: CLI_DEFAULTS.accountId, autoCreateThings: false },
     });
   });
 
   test('ports, host, region, account, and port 0', () => {
-    expect(parseCliArgs(['--host', '0.0.0.0', '--mqtt-port', '0', '--http-port=9000', '--region', 'eu-west-1', '--account-id', '000000000000'])).toEqual({
+    const argv = ['--host', '0.0.0.0', '--mqtt-port', '0', '--http-port=9000', '--region', 'eu-west-1', '--account-id', '000000000000', '--auto-create-things'];
+    expect(parseCliArgs(argv)).toEqual({
       kind: 'run',
-      options: { host: '0.0.0.0', mqttPort: 0, httpPort: 9000, region: 'eu-west-1', accountId: '000000000000' },
+      options: { host: '0.0.0.0', mqttPort: 0, httpPort: 9000, region: 'eu-west-1', accountId: '000000000000', autoCreateThings: true },
     });
   });
 

@@ -4,13 +4,9 @@
  * @packageDocumentation
  */
 
-import mittImport, { type Emitter, type EventType } from 'mitt';
 import type { JobExecutionsChangedNotification } from '../../client/messages.js';
+import { createEmitter as createTypedEmitter, type Emitter, type EventType } from '../../emitter.js';
 import type { DeviceJobExecution } from './shapes.js';
-
-type Mitt = <E extends Record<EventType, unknown>>() => Emitter<E>;
-// mitt is typed as a CommonJS module under NodeNext (toolchain.md).
-const mitt: Mitt = (mittImport).default ?? (mittImport as unknown as Mitt);
 
 /** `notify-next` as the simulator publishes it over MQTT. */
 export interface NextNotificationPayload {
@@ -38,5 +34,5 @@ export interface SimulatorEvents extends Record<EventType, unknown> {
 
 /** Creates the simulator's event emitter. */
 export function createEmitter(): Emitter<SimulatorEvents> {
-  return mitt<SimulatorEvents>();
+  return createTypedEmitter<SimulatorEvents>();
 }

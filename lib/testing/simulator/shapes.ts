@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 
-import type { JobExecutionState, JobExecutionStatus, JobExecutionSummary, JsonObject, StatusDetails } from '../../client/messages.js';
+import type { JobExecution, JobExecutionState, JobExecutionStatus, JobExecutionSummary, JsonObject, StatusDetails } from '../../client/messages.js';
 import { toControlSeconds, toDeviceSeconds } from './clock.js';
 import { deadlineOf, type ExecutionRecord, type JobRecord, type JobStatus, type TargetSelection } from './model.js';
 
@@ -13,19 +13,7 @@ import { deadlineOf, type ExecutionRecord, type JobRecord, type JobStatus, type 
 export type DeviceProtocol = 'mqtt' | 'http';
 
 /** A job execution as the device planes send it (`jobDocument` is a string over HTTP). */
-export interface DeviceJobExecution {
-  jobId: string;
-  thingName?: string;
-  jobDocument?: JsonObject | string;
-  status: JobExecutionStatus;
-  statusDetails?: StatusDetails;
-  queuedAt: number;
-  startedAt?: number;
-  lastUpdatedAt: number;
-  versionNumber: number;
-  executionNumber: number;
-  approximateSecondsBeforeTimedOut?: number;
-}
+export type DeviceJobExecution = Omit<JobExecution, 'jobDocument'> & { jobDocument?: JsonObject | string };
 
 /** Options of {@link deviceExecution}. */
 export interface DeviceExecutionOptions {

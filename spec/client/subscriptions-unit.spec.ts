@@ -1,0 +1,148 @@
+/**
+ * The reference-counted subscription set on a scripted connection, for the
+ * orderings a real broker rarely shows: a release and a re-acquire racing,
+ * a close during a SUBSCRIBE, a refused filter.
+ */
+import { describe, expect, test } from '@jest/globals';
+import { ConnectionClosedError, SubscriptionRefusedError } from '../../lib/errors.js';
+import type { JobsClientDebugEvent } from '../../lib/client/client-events.js';
+import type { MqttConnection, SubscriptionGrant } from '../../lib/client/connection.js';
+import { Subscriptions } from '../../lib/client/subscriptions.js';
+
+/** A connection whose SUBACKs and UNSUBACKs the test releases one by one. */
+class ScriptedConnection {
+  readonly log: string[] = [];
+  private readonly waiting: Array<() => void> = [];
+  refuse = new Set<string>();
+
+  readonly connection: MqttConnection = {
+    publish: () => Promise.resolve(),
+    subscribe: (filters) => this.later(`subscribe ${String(filters)}`, () => [filters].flat().map((topic) => ({ topic, qos: this.refuse.has(topic) ? 128 : 1 }))),
+    unsubscribe: (filters) => this.later(`unsubscribe ${String(filters)}`, () => undefined),
+    on: () => undefined,
+    off: () => undefined,
+  };
+
+  private later<T extends SubscriptionGrant[] | undefined>(entry: string, result: () => T): Promise<T> {
+    this.log.push(entry);
+    return new Promise((resolve) => this.waiting.push(() => resolve(result())));
+  }
+
+  /** Acknowledges the oldest packet, then lets the promise chains run. */
+  async ack(): Promise<void> {
+    this.waiting.shift()?.();
+    for (let i = 0; i < 10; i += 1) await Promise.resolve();
+  }
+}
+
+function setup(): { script: ScriptedConnection; subscriptions: Subscriptions; debug: JobsClientDebugEvent[] } {
+  const script = new ScriptedConnection();
+  const debug: JobsClientDebugEvent[] = [];
+  return { script, subscriptions: new Subscriptions(script.connection, 1, (event) => debug.push(event)), debug };
+}
+
+describe('Subscriptions', () => {
+  test('one SUBSCRIBE for concurrent acquires; UNSUBSCRIBE after the last release', async () => {
+    const { script, subscriptions } = setup();
+    const first = subscriptions.acquire('t', ['a', 'b']);
+    const second = subscriptions.acquire('t', ['a', 'b']);
+    expect(script.log).toEqual([]); // sent on the next tick, once
+    await script.ack(); // nothing pending yet: this lets the queued subscribe go out
+    expect(script.log).toEqual(['subscribe a,b']);
+    await script.ack();
+    await Promise.all([first, second]);
+    expect(subscriptions.count).toBe(2);
+    void subscriptions.release('t');
+    expect(subscriptions.count).toBe(2);
+    void subscriptions.release('t');
+    expect(subscriptions.count).toBe(0);
+    await script.ack();
+    expect(script.log).toEqual(['subscribe a,b', 'unsubscribe a,b']);
+  });
+
+  test('a re-acquire while the UNSUBSCRIBE is in flight subscribes again only after its UNSUBACK', async () => {
+    const { script, subscriptions } = setup();
+    const held = subscriptions.acquire('t', ['a']);
+    await script.ack();
+    await script.ack();
+    await held;
+    const released = subscriptions.release('t');
+    await script.ack(); // the unsubscribe goes out
+    expect(script.log).toEqual(['subscribe a', 'unsubscribe a']);
+    const again = subscriptions.acquire('t', ['a']);
+    await Promise.resolve();
+    expect(script.log).toEqual(['subscribe a', 'unsubscribe a']); // waits for the UNSUBACK
+    await script.ack();
+    await released;
+    expect(script.log).toEqual(['subscribe a', 'unsubscribe a', 'subscribe a']);
+    await script.ack();
+    await again;
+    expect(subscriptions.count).toBe(1);
+  });
+
+  test('a release and a re-acquire before the UNSUBSCRIBE went out send nothing', async () => {
+    const { script, subscriptions } = setup();
+    const held = subscriptions.acquire('t', ['a']);
+    await script.ack();
+    await script.ack();
+    await held;
+    void subscriptions.release('t');
+    const again = subscriptions.acquire('t', ['a']);
+    await script.ack();
+    await again;
+    expect(script.log).toEqual(['subscribe a']);
+    expect(subscriptions.count).toBe(1);
+  });
+
+  test('a refused filter rejects every acquirer, gives back the granted ones, and a later acquire tries again', async () => {
+    const { script, subscriptions, debug } = setup();
+    script.refuse.add('b');
+    const first = subscriptions.acquire('t', ['a', 'b']).catch((e: unknown) => e);
+    const second = subscriptions.acquire('t', ['a', 'b']).catch((e: unknown) => e);
+    await script.ack();
+    await script.ack(); // SUBACK [1, 128]
+    await script.ack(); // UNSUBACK of a
+    expect(await first).toBeInstanceOf(SubscriptionRefusedError);
+    expect(await second).toMatchObject({ filters: ['b'] });
+    expect(script.log).toEqual(['subscribe a,b', 'unsubscribe a']);
+    expect(debug[0]).toEqual({ type: 'subscribe', filters: ['a', 'b'], granted: [1, 128] });
+    void subscriptions.release('t');
+    void subscriptions.release('t');
+    await script.ack();
+    script.refuse.clear();
+    const retry = subscriptions.acquire('t', ['a', 'b']);
+    await script.ack();
+    await script.ack();
+    await retry;
+    expect(subscriptions.count).toBe(2);
+  });
+
+  test('close during a SUBSCRIBE: the acquirer fails, and the late grant is given back', async () => {
+    const { script, subscriptions } = setup();
+    const pending = subscriptions.acquire('t', ['a']).catch((e: unknown) => e);
+    await script.ack();
+    expect(subscriptions.close()).toEqual([]);
+    await script.ack(); // SUBACK arrives after close
+    await script.ack(); // UNSUBACK
+    expect(await pending).toBeInstanceOf(ConnectionClosedError);
+    expect(script.log).toEqual(['subscribe a', 'unsubscribe a']);
+  });
+
+  test('after a lost session every held key is subscribed again; with the session kept, nothing is', async () => {
+    const { script, subscriptions } = setup();
+    const held = [subscriptions.acquire('t1', ['a']), subscriptions.acquire('t2', ['b'])];
+    await script.ack();
+    await script.ack();
+    await script.ack();
+    await Promise.all(held);
+    expect(subscriptions.resubscribe(true).filters).toEqual([]);
+    const renewal = subscriptions.resubscribe(false);
+    expect(renewal.filters).toEqual(['a', 'b']);
+    expect(subscriptions.count).toBe(0); // until the SUBACKs
+    await script.ack();
+    await script.ack();
+    await script.ack();
+    expect(await renewal.done).toEqual([]);
+    expect(subscriptions.count).toBe(2);
+  });
+});
