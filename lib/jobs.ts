@@ -18,10 +18,8 @@ import pTimeout from 'p-timeout';
 import { timerMs } from './client/deadline.js';
 import { JobsClient, type CallOptions } from './client/jobs-client.js';
 import type {
-  JobExecutionsChangedNotification,
   JobExecutionStatus,
   JobExecutionSummary,
-  NextJobExecutionChangedNotification,
   StatusDetails,
 } from './client/messages.js';
 import { assertStatusDetails, assertStepTimeout, assertThingName, assertTimeoutMs, NEXT_JOB_ID } from './client/validate.js';
@@ -30,6 +28,7 @@ import { Job } from './job.js';
 import { createEmitter, type Emitter } from './emitter.js';
 import type { ThingLike } from './thing.js';
 import { withThingLock } from './thing-lock.js';
+import { routeThing } from './thing-router.js';
 
 /** Events of a {@link Jobs}. */
 export type JobsEvents = {
@@ -204,30 +203,24 @@ export class Jobs {
   }
 
   private listen(): void {
-    const onNotify = ({ thingName, notification }: { thingName: string; notification: JobExecutionsChangedNotification }): void => {
-      if (thingName !== this.thingName) return;
-      const inProgress = notification.jobs.IN_PROGRESS ?? [];
-      const queued = notification.jobs.QUEUED ?? [];
-      this.pendingFingerprint = fingerprint(inProgress, queued);
-      // A device loop that only uses startNext() never lists: forget finished jobs here too.
-      this.forgetAllBut(new Set([...inProgress, ...queued].map((summary) => summary.jobId)));
-      this.markChanged('notify');
-    };
-    const onNext = ({ thingName, notification }: { thingName: string; notification: NextJobExecutionChangedNotification }): void => {
-      if (thingName !== this.thingName) return;
-      this.events.emit('next', notification.execution && this.jobFromExecution(notification.execution));
-      this.markChanged('notify-next');
-    };
-    const onReconnect = (): void => {
-      this.rereadAfterReconnect().catch((error: unknown) => this.reportError(error));
-    };
-    this.client.events.on('notify', onNotify);
-    this.client.events.on('notify-next', onNext);
-    this.client.events.on('reconnect', onReconnect);
     this.unlisteners.push(
-      () => this.client.events.off('notify', onNotify),
-      () => this.client.events.off('notify-next', onNext),
-      () => this.client.events.off('reconnect', onReconnect),
+      routeThing(this.client, this.thingName, {
+        notify: (notification) => {
+          const inProgress = notification.jobs.IN_PROGRESS ?? [];
+          const queued = notification.jobs.QUEUED ?? [];
+          this.pendingFingerprint = fingerprint(inProgress, queued);
+          // A device loop that only uses startNext() never lists: forget finished jobs here too.
+          this.forgetAllBut(new Set([...inProgress, ...queued].map((summary) => summary.jobId)));
+          this.markChanged('notify');
+        },
+        next: (notification) => {
+          this.events.emit('next', notification.execution && this.jobFromExecution(notification.execution));
+          this.markChanged('notify-next');
+        },
+        reconnect: () => {
+          this.rereadAfterReconnect().catch((error: unknown) => this.reportError(error));
+        },
+      }),
     );
   }
 

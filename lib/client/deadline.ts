@@ -33,8 +33,16 @@ export async function settleWithin<T>(operation: Deferred<T>, timeoutMs: number,
   };
   if (signal?.aborted) onAbort();
   else signal?.addEventListener('abort', onAbort, { once: true });
+  // p-timeout builds a TimeoutError, with a stack trace, on every call, even
+  // with a fallback that never uses it: that capture was the largest single
+  // cost of a request (bench/request-overhead.ts). The error is made
+  // synchronously inside pTimeout, so a zero stack limit around the call
+  // removes the capture and nothing else.
+  const stackTraceLimit = Error.stackTraceLimit;
+  let bounded: Promise<T>;
   try {
-    return await pTimeout(operation.promise, {
+    Error.stackTraceLimit = 0;
+    bounded = pTimeout(operation.promise, {
       // p-timeout wants a positive number; 0 means "as soon as possible".
       milliseconds: Math.max(timerMs(timeoutMs), 1),
       fallback: () => {
@@ -42,6 +50,11 @@ export async function settleWithin<T>(operation: Deferred<T>, timeoutMs: number,
         return operation.promise;
       },
     });
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
+  }
+  try {
+    return await bounded;
   } finally {
     signal?.removeEventListener('abort', onAbort);
   }

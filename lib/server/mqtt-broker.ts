@@ -26,7 +26,9 @@ export interface RunningMqttBroker {
  */
 export async function startMqttBroker(host: string, port: number): Promise<RunningMqttBroker> {
   const aedes = await Aedes.createBroker();
-  const server = createServer((socket) => aedes.handle(socket));
+  // noDelay: aedes writes a reply in several small writes; with Nagle each waits
+  // for the peer's delayed ACK (~40 ms on Linux loopback).
+  const server = createServer({ noDelay: true }, (socket) => aedes.handle(socket));
   let bound: number;
   try {
     bound = await listenOn(server, 'mqtt', host, port);

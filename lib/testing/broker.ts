@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 
-import { createServer, type Server } from 'node:net';
+import { connect as netConnect, createServer, type Server } from 'node:net';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -51,10 +51,7 @@ type MqttClientConstructor = new (streamBuilder: () => Duplex, options: IClientO
 // async-mqtt wraps the mqtt.js 4 it depends on; take MqttClient from that same
 // copy, whatever other mqtt.js the project has installed.
 const requireFromAsyncMqtt = createRequire(createRequire(import.meta.url).resolve('async-mqtt'));
-const mqtt4 = requireFromAsyncMqtt('mqtt') as {
-  MqttClient: MqttClientConstructor;
-  connect: (url: string, options: IClientOptions) => IMqttClient;
-};
+const mqtt4 = requireFromAsyncMqtt('mqtt') as { MqttClient: MqttClientConstructor };
 
 /** Test clients do not retry a refused connect unless asked to. */
 const CLIENT_DEFAULTS: IClientOptions = { reconnectPeriod: 0, connectTimeout: 5_000 };
@@ -86,7 +83,9 @@ export async function createInMemoryBroker(aedesOptions: Partial<AedesOptions> =
 export async function createTcpBroker(options: TcpBrokerOptions = {}): Promise<TcpTestBroker> {
   const host = options.host ?? '127.0.0.1';
   const aedes = await Aedes.createBroker(options.aedes ?? {});
-  const server = createServer((socket) => aedes.handle(socket));
+  // noDelay: aedes writes a reply in several small writes; with Nagle each waits
+  // for the peer's delayed ACK (~40 ms on Linux loopback).
+  const server = createServer({ noDelay: true }, (socket) => aedes.handle(socket));
   let port: number;
   try {
     port = await listen(server, options.port ?? 0, host);
@@ -101,7 +100,10 @@ export async function createTcpBroker(options: TcpBrokerOptions = {}): Promise<T
     url,
     port,
     host,
-    connect: (clientOptions = {}) => clients.track(mqtt4.connect(url, { ...CLIENT_DEFAULTS, ...clientOptions })),
+    // The client side needs noDelay too: mqtt.js writes a PUBACK and the next
+    // PUBLISH separately, and Nagle holds the second until the first is ACKed.
+    connect: (clientOptions = {}) =>
+      clients.track(new mqtt4.MqttClient(() => netConnect({ host, port, noDelay: true }), { ...CLIENT_DEFAULTS, ...clientOptions })),
     close: async () => {
       await clients.endAll();
       await closeServer(server);
