@@ -7,22 +7,8 @@
  */
 
 import type { JobExecutionState, JobExecutionStatus, JobExecutionSummary, RejectedErrorCode, StatusDetails } from '../client/messages.js';
+import type { DeviceJobExecution } from '../testing/simulator/shapes.js';
 import { HttpError } from './http-error.js';
-
-/** An execution as the engine returns it to a device (MQTT or HTTP form). */
-export interface EngineDeviceExecution {
-  jobId: string;
-  thingName?: string;
-  jobDocument?: unknown;
-  status: JobExecutionStatus;
-  statusDetails?: StatusDetails;
-  queuedAt: number;
-  startedAt?: number;
-  lastUpdatedAt: number;
-  versionNumber: number;
-  executionNumber: number;
-  approximateSecondsBeforeTimedOut?: number;
-}
 
 /** The HTTP data plane's JobExecution (`jobDocument` is the document's JSON text). */
 export interface HttpJobExecution {
@@ -80,7 +66,7 @@ export function documentText(document: unknown): string {
 }
 
 /** An engine execution in the HTTP data plane's shape. */
-export function httpExecution(execution: EngineDeviceExecution, thingName: string): HttpJobExecution {
+export function httpExecution(execution: DeviceJobExecution, thingName: string): HttpJobExecution {
   const out: HttpJobExecution = {
     jobId: execution.jobId,
     thingName: execution.thingName ?? thingName,

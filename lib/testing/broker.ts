@@ -7,10 +7,10 @@
 
 import { connect as netConnect, createServer, type Server } from 'node:net';
 import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { Aedes, type AedesOptions } from 'aedes';
 import asyncMqtt, { type AsyncMqttClient, type IClientOptions, type IMqttClient } from 'async-mqtt';
+import { formatUrl, listenOn } from '../listen.js';
 import { createDuplexPair } from './duplex-pair.js';
 
 /** Options of the clients a broker hands out (async-mqtt / mqtt.js 4 options). */
@@ -88,12 +88,12 @@ export async function createTcpBroker(options: TcpBrokerOptions = {}): Promise<T
   const server = createServer({ noDelay: true }, (socket) => aedes.handle(socket));
   let port: number;
   try {
-    port = await listen(server, options.port ?? 0, host);
+    port = await listenOn(server, 'mqtt', host, options.port ?? 0);
   } catch (error) {
     await closeAedes(aedes);
     throw error;
   }
-  const url = `mqtt://${host}:${port}`;
+  const url = formatUrl('mqtt', host, port);
   const clients = new ClientRegistry();
   return {
     aedes,
@@ -106,27 +106,13 @@ export async function createTcpBroker(options: TcpBrokerOptions = {}): Promise<T
       clients.track(new mqtt4.MqttClient(() => netConnect({ host, port, noDelay: true }), { ...CLIENT_DEFAULTS, ...clientOptions })),
     close: async () => {
       await clients.endAll();
-      await closeServer(server);
+      // server.close waits for every open socket, including clients this broker
+      // did not hand out; closing aedes ends them.
+      const stopped = closeServer(server);
       await closeAedes(aedes);
+      await stopped;
     },
   };
-}
-
-/** Listens and resolves the bound port; rejects with a clear message when the port is taken. */
-export function listen(server: Server, port: number, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const onError = (error: NodeJS.ErrnoException): void => {
-      server.off('listening', onListening);
-      reject(error.code === 'EADDRINUSE' ? new Error(`port ${port} on ${host} is already in use`, { cause: error }) : error);
-    };
-    const onListening = (): void => {
-      server.off('error', onError);
-      resolve((server.address() as AddressInfo).port);
-    };
-    server.once('error', onError);
-    server.once('listening', onListening);
-    server.listen(port, host);
-  });
 }
 
 /** Closes a net or http server and every connection it still holds. */

@@ -8,7 +8,8 @@ import { connect, fromMqttJs, type MqttConnection } from '../../lib/client/conne
 import { AWS_IOT_MQTT_ALPN, connectOptions } from '../../lib/client/connect.js';
 import { JobsClient } from '../../lib/client/jobs-client.js';
 import { ConnectionClosedError, InvalidArgumentError } from '../../lib/errors.js';
-import { closeServer, createTcpBroker, listen, type TcpTestBroker } from '../../lib/testing/broker.js';
+import { listenOn } from '../../lib/listen.js';
+import { closeServer, createTcpBroker, type TcpTestBroker } from '../../lib/testing/broker.js';
 import { JobsSimulator } from '../../lib/testing/simulator/jobs-simulator.js';
 
 const tls = (name: string): string => fileURLToPath(new URL(`../fixtures/tls/${name}`, import.meta.url));
@@ -53,7 +54,7 @@ describe('connect()', () => {
         aedes.handle(socket);
       },
     );
-    const port = await listen(server, 0, '127.0.0.1');
+    const port = await listenOn(server, 'mqtt', '127.0.0.1', 0);
     cleanups.push(() => new Promise<void>((resolve) => aedes.close(() => resolve())));
     cleanups.push(() => closeServer(server));
     const client = await connect(`mqtts://localhost:${port}`, {

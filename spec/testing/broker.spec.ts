@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test } from '@jest/globals';
-import type { AsyncMqttClient } from 'async-mqtt';
+import asyncMqtt, { type AsyncMqttClient } from 'async-mqtt';
 import { createInMemoryBroker, createTcpBroker, type TestBroker } from '../../lib/testing/broker.js';
 
 /** Resolves with the first message that arrives on `client`. */
@@ -65,5 +65,15 @@ describe('TCP broker', () => {
     } finally {
       await first.close();
     }
+  });
+
+  test('close does not wait for clients it did not hand out: it ends them', async () => {
+    const broker = await createTcpBroker();
+    const foreign = await asyncMqtt.connectAsync(broker.url, { reconnectPeriod: 0 }, false);
+    const foreignClosed = new Promise<void>((resolve) => foreign.once('close', () => resolve()));
+    await broker.close();
+    await foreignClosed;
+    expect(foreign.connected).toBe(false);
+    await foreign.end(true);
   });
 });
