@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import asyncMqtt, { type AsyncMqttClient, type IClientOptions } from 'async-mqtt';
 import { ConnectionClosedError, InvalidArgumentError } from '../errors.js';
+import { disableNagle, mqtt4 } from './mqtt4.js';
 
 /** The ALPN protocol AWS IoT Core expects for MQTT with a client certificate on port 443. */
 export const AWS_IOT_MQTT_ALPN = 'x-amzn-mqtt-ca';
@@ -83,7 +84,9 @@ export async function connectOptions(url: string, options: ConnectOptions = {}):
  * @throws {@link InvalidArgumentError} for a URL that does not parse.
  */
 export async function connect(url: string, options: ConnectOptions = {}): Promise<AsyncMqttClient> {
-  const client = asyncMqtt.connect(url, await connectOptions(url, options));
+  const raw = mqtt4.connect(url, await connectOptions(url, options));
+  disableNagle(raw);
+  const client = new asyncMqtt.AsyncClient(raw);
   await new Promise<void>((resolve, reject) => {
     const cleanup = (): void => {
       client.off('connect', onConnect);

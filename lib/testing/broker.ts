@@ -6,10 +6,10 @@
  */
 
 import { connect as netConnect, createServer, type Server } from 'node:net';
-import { createRequire } from 'node:module';
 import type { Duplex } from 'node:stream';
 import { Aedes, type AedesOptions } from 'aedes';
 import asyncMqtt, { type AsyncMqttClient, type IClientOptions, type IMqttClient } from 'async-mqtt';
+import { mqtt4 } from '../client/mqtt4.js';
 import { formatUrl, listenOn } from '../listen.js';
 import { createDuplexPair } from './duplex-pair.js';
 
@@ -45,13 +45,6 @@ export interface TcpBrokerOptions {
   /** Passed to aedes. */
   aedes?: Partial<AedesOptions>;
 }
-
-type MqttClientConstructor = new (streamBuilder: () => Duplex, options: IClientOptions) => IMqttClient;
-
-// async-mqtt wraps the mqtt.js 4 it depends on; take MqttClient from that same
-// copy, whatever other mqtt.js the project has installed.
-const requireFromAsyncMqtt = createRequire(createRequire(import.meta.url).resolve('async-mqtt'));
-const mqtt4 = requireFromAsyncMqtt('mqtt') as { MqttClient: MqttClientConstructor };
 
 /** Test clients do not retry a refused connect unless asked to. */
 const CLIENT_DEFAULTS: IClientOptions = { reconnectPeriod: 0, connectTimeout: 5_000 };

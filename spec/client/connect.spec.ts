@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, test } from '@jest/globals';
+import { Socket } from 'node:net';
+import { afterEach, describe, expect, jest, test } from '@jest/globals';
 import { Aedes } from 'aedes';
 import type { AsyncMqttClient } from 'async-mqtt';
 import { connect, fromMqttJs, type MqttConnection } from '../../lib/client/connection.js';
@@ -35,6 +36,19 @@ describe('connect()', () => {
     sim.createThing({ thingName: 'thing-1' });
     sim.createJob({ jobId: 'job-1', targets: ['thing-1'], document: '{"op":"x"}' });
     await expect(jobs.startNextPendingJobExecution('thing-1')).resolves.toMatchObject({ execution: { jobId: 'job-1', jobDocument: { op: 'x' } } });
+  });
+
+  test("turns Nagle's algorithm off on the device's socket (a PUBACK and the next PUBLISH must not wait for a delayed ACK)", async () => {
+    const broker: TcpTestBroker = await createTcpBroker();
+    cleanups.push(() => broker.close());
+    const setNoDelay = jest.spyOn(Socket.prototype, 'setNoDelay');
+    cleanups.push(async () => setNoDelay.mockRestore());
+    const client = await connect(broker.url, { reconnectPeriodMs: 0 });
+    cleanups.push(() => client.end(true));
+    const onDeviceSocket = setNoDelay.mock.contexts.some((socket) => (socket as Socket).remotePort === broker.port);
+    const calls = setNoDelay.mock.calls.filter((_args, i) => (setNoDelay.mock.contexts[i] as Socket).remotePort === broker.port);
+    expect(onDeviceSocket).toBe(true);
+    expect(calls.at(-1)).toEqual([true]);
   });
 
   test('AWS IoT Core style: client certificate, key and CA from files, and ALPN x-amzn-mqtt-ca', async () => {
