@@ -42,7 +42,7 @@ describe('connect()', () => {
     const broker: TcpTestBroker = await createTcpBroker();
     cleanups.push(() => broker.close());
     const setNoDelay = jest.spyOn(Socket.prototype, 'setNoDelay');
-    cleanups.push(async () => setNoDelay.mockRestore());
+    cleanups.push(() => Promise.resolve(setNoDelay.mockRestore()));
     const client = await connect(broker.url, { reconnectPeriodMs: 0 });
     cleanups.push(() => client.end(true));
     const onDeviceSocket = setNoDelay.mock.contexts.some((socket) => (socket as Socket).remotePort === broker.port);
