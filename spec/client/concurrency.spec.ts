@@ -103,7 +103,8 @@ describe('no listener, timer or table entry outlives its call', () => {
     expect(rejected).toBe(2_500);
     expect(client.pendingCount).toBe(0);
     expect(['message', 'connect', 'close'].map((event) => device.emitter.listenerCount(event))).toEqual(listeners);
-    expect(activeTimers()).toBeLessThanOrEqual(timers); // other timers of the process may end meanwhile
+    // Process-wide: other parties' transient timers may start or end meanwhile; a leak would show 10,000.
+    expect(activeTimers()).toBeLessThanOrEqual(timers + 2);
     expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
     expect(client.subscriptionCount).toBe(30);
   });
