@@ -33,7 +33,10 @@ import { routeThing } from './thing-router.js';
 /** Events of a {@link Jobs}. */
 export type JobsEvents = {
   /** The pending list changed (a `notify`, a `notify-next`, or a difference found after a reconnect). */
-  changed: { reason: 'notify' | 'notify-next' | 'reconnect' };
+  changed: {
+    /** What revealed the change: a notification, or a re-read after a reconnect. */
+    reason: 'notify' | 'notify-next' | 'reconnect';
+  };
   /** The next pending execution changed; `undefined` when none is left. */
   next: Job | undefined;
   /** Something went wrong outside any call (e.g. re-reading state after a reconnect). */

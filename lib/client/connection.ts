@@ -16,7 +16,9 @@ export type JobsQoS = 0 | 1;
 
 /** One line of a SUBACK: the filter and the QoS granted, or 128 when refused. */
 export interface SubscriptionGrant {
+  /** The topic filter subscribed to. */
   topic: string;
+  /** The QoS the broker granted, or 128 when it refused the filter. */
   qos: number;
 }
 
@@ -42,13 +44,17 @@ export interface MqttConnection {
   subscribe(filters: string | string[], options?: { qos: JobsQoS }): Promise<SubscriptionGrant[]>;
   /** Unsubscribes; resolves on UNSUBACK. */
   unsubscribe(filters: string | string[]): Promise<unknown>;
-  /** Adds a listener. */
+  /** Adds a listener for every PUBLISH received. */
   on(event: 'message', listener: MessageListener): unknown;
+  /** Adds a listener for every CONNACK, including those of reconnects. */
   on(event: 'connect', listener: ConnectListener): unknown;
+  /** Adds a listener for the network connection closing. */
   on(event: 'close', listener: CloseListener): unknown;
-  /** Removes a listener added with `on`. */
+  /** Removes a `message` listener added with `on`. */
   off(event: 'message', listener: MessageListener): unknown;
+  /** Removes a `connect` listener added with `on`. */
   off(event: 'connect', listener: ConnectListener): unknown;
+  /** Removes a `close` listener added with `on`. */
   off(event: 'close', listener: CloseListener): unknown;
   /** False while the network connection is down; calls then fail at once. */
   readonly connected?: boolean;

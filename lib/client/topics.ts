@@ -17,9 +17,34 @@ export type JobsNotification = 'notify' | 'notify-next';
 
 /** What a topic under `$aws/things/<thing>/jobs/` is. */
 export type ParsedJobsTopic =
-  | { kind: 'request'; thingName: string; operation: JobsOperation; jobId?: string }
-  | { kind: 'accepted' | 'rejected'; thingName: string; operation: JobsOperation; jobId?: string }
-  | { kind: 'notification'; thingName: string; notification: JobsNotification };
+  | {
+      /** A request topic a device publishes to. */
+      kind: 'request';
+      /** The thing named in the topic. */
+      thingName: string;
+      /** The operation the topic belongs to. */
+      operation: JobsOperation;
+      /** The job id in the topic (possibly `$next` for describe); present only for describe and update. */
+      jobId?: string;
+    }
+  | {
+      /** A reply topic the service publishes to. */
+      kind: 'accepted' | 'rejected';
+      /** The thing named in the topic. */
+      thingName: string;
+      /** The operation the topic belongs to. */
+      operation: JobsOperation;
+      /** The job id in the topic (possibly `$next` for describe); present only for describe and update. */
+      jobId?: string;
+    }
+  | {
+      /** A notification topic the service publishes to. */
+      kind: 'notification';
+      /** The thing named in the topic. */
+      thingName: string;
+      /** Which notification the topic carries. */
+      notification: JobsNotification;
+    };
 
 const PREFIX = '$aws/things/';
 const JOBS_LEVEL = 'jobs';

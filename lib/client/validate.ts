@@ -16,11 +16,17 @@ export const DEVICE_STATUSES = ['IN_PROGRESS', 'SUCCEEDED', 'FAILED', 'REJECTED'
 
 /** The AWS limits this library enforces, named after their source. */
 export const LIMITS = {
+  /** Longest thing name, in characters. */
   thingNameMaxLength: 128,
+  /** Longest job id, in characters. */
   jobIdMaxLength: 64,
+  /** Longest statusDetails key, in characters. */
   statusDetailKeyMaxLength: 128,
+  /** Longest statusDetails value, in characters. */
   statusDetailValueMaxLength: 1024,
+  /** Shortest step timeout, in minutes. */
   stepTimeoutMinMinutes: 1,
+  /** Longest step timeout, in minutes (7 days). */
   stepTimeoutMaxMinutes: 10080,
   /** The step-timeout value that cancels the running step timer (update only). */
   stepTimeoutCancel: -1,
@@ -81,7 +87,16 @@ export function assertDeviceStatus(value: unknown, field = 'status'): asserts va
  * Why `value` is not a valid statusDetails map, or `undefined` when it is.
  * Shared by the client (to refuse) and the simulator (to reject).
  */
-export function statusDetailsProblem(value: unknown): { field: string; rule: string; value: unknown } | undefined {
+export function statusDetailsProblem(value: unknown):
+  | {
+      /** The offending field: `statusDetails`, one of its keys, or `statusDetails.<key>`. */
+      field: string;
+      /** The rule the field broke, in words. */
+      rule: string;
+      /** The offending value. */
+      value: unknown;
+    }
+  | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return { field: 'statusDetails', rule: 'an object of string values', value };
   }
