@@ -16,45 +16,75 @@ import { invalidRequest, invalidTransition, notFound, SimulatorError } from './s
 
 /** DescribeJobExecution (control plane) request. */
 export interface DescribeJobExecutionRequest {
+  /** The job's id. */
   jobId: string;
+  /** The thing the execution runs on. */
   thingName: string;
+  /** Must match the execution's number if given (the simulator keeps one execution per job and thing). */
   executionNumber?: number;
 }
 
 /** ListJobExecutionsForThing request. */
 export interface ListJobExecutionsForThingRequest {
+  /** The thing whose executions to list. */
   thingName: string;
+  /** Lists only executions in this status. */
   status?: JobExecutionStatus;
+  /** Page size, 1-250; everything matching when omitted. */
   maxResults?: number;
+  /** The `nextToken` of the previous page; omit for the first page. */
   nextToken?: string;
 }
 
 /** ListJobExecutionsForJob request. */
 export interface ListJobExecutionsForJobRequest {
+  /** The job whose executions to list. */
   jobId: string;
+  /** Lists only executions in this status. */
   status?: JobExecutionStatus;
+  /** Page size, 1-250; everything matching when omitted. */
   maxResults?: number;
+  /** The `nextToken` of the previous page; omit for the first page. */
   nextToken?: string;
 }
 
 /** ListJobExecutionsForThing response. */
 export interface ListJobExecutionsForThingResponse {
-  executionSummaries: Array<{ jobId: string; jobExecutionSummary: ControlJobExecutionSummary }>;
+  /** This page of the thing's executions, in creation order. */
+  executionSummaries: Array<{
+    /** The execution's job. */
+    jobId: string;
+    /** The execution's status and times. */
+    jobExecutionSummary: ControlJobExecutionSummary;
+  }>;
+  /** The token of the next page; present only when another page exists. */
   nextToken?: string;
 }
 
 /** ListJobExecutionsForJob response. */
 export interface ListJobExecutionsForJobResponse {
-  executionSummaries: Array<{ thingArn: string; jobExecutionSummary: ControlJobExecutionSummary }>;
+  /** This page of the job's executions, in target order. */
+  executionSummaries: Array<{
+    /** The ARN of the thing the execution runs on. */
+    thingArn: string;
+    /** The execution's status and times. */
+    jobExecutionSummary: ControlJobExecutionSummary;
+  }>;
+  /** The token of the next page; present only when another page exists. */
   nextToken?: string;
 }
 
 /** CancelJobExecution request. */
 export interface CancelJobExecutionRequest {
+  /** The execution's job. */
   jobId: string;
+  /** The thing the execution runs on. */
   thingName: string;
+  /** Allow canceling an IN_PROGRESS execution; defaults to false. */
   force?: boolean;
+  /** The execution's current `versionNumber`; a different one is VersionConflictException. */
   expectedVersion?: number;
+  /** Status details to store on the canceled execution; at most 10 entries. */
   statusDetails?: Record<string, string>;
 }
 

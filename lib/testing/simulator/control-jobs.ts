@@ -24,6 +24,7 @@ import { invalidRequest, invalidTransition, notFound, SimulatorError } from './s
 
 /** CreateJob request (the members the simulator models). */
 export interface CreateJobRequest {
+  /** The new job's id: 1-64 characters of `[a-zA-Z0-9_-]`. */
   jobId: string;
   /** Thing names or thing ARNs. */
   targets: string[];
@@ -31,50 +32,72 @@ export interface CreateJobRequest {
   document?: string;
   /** Not supported by the simulator (it has no S3): InvalidRequestException. */
   documentSource?: string;
+  /** A free-text description, at most 2028 characters. */
   description?: string;
   /** @defaultValue 'SNAPSHOT' */
   targetSelection?: TargetSelection;
-  timeoutConfig?: { inProgressTimeoutInMinutes?: number };
+  /** The in-progress timer of every execution of the job; none when omitted. */
+  timeoutConfig?: {
+    /** Minutes (1-10080) an execution may stay IN_PROGRESS before it goes TIMED_OUT. */
+    inProgressTimeoutInMinutes?: number;
+  };
 }
 
 /** CreateJob / CancelJob response. */
 export interface JobIdentity {
+  /** The job's ARN. */
   jobArn: string;
+  /** The job's id. */
   jobId: string;
+  /** The job's description; present only if it has one. */
   description?: string;
 }
 
 /** DescribeJob response. */
 export interface DescribeJobResponse {
+  /** The job document's S3 URL; never set, as the simulator has no S3. */
   documentSource?: string;
+  /** The job. */
   job: JobDescription;
 }
 
 /** ListJobs request. */
 export interface ListJobsRequest {
+  /** Lists only jobs in this status. */
   status?: JobStatus | 'SCHEDULED';
+  /** Lists only jobs with this target selection. */
   targetSelection?: TargetSelection;
+  /** Page size, 1-250; all matching jobs when omitted. */
   maxResults?: number;
+  /** The `nextToken` of the previous page; omit for the first page. */
   nextToken?: string;
 }
 
 /** ListJobs response; `nextToken` only when another page exists. */
 export interface ListJobsResponse {
+  /** This page of jobs, oldest first. */
   jobs: JobSummary[];
+  /** The token of the next page; present only when another page exists. */
   nextToken?: string;
 }
 
 /** CancelJob request. */
 export interface CancelJobRequest {
+  /** The job to cancel. */
   jobId: string;
+  /** Also cancel IN_PROGRESS executions (marking them force-canceled); defaults to false. */
   force?: boolean;
+  /** A reason code to record: 1-128 characters of upper-case letters, digits and `_`. */
   reasonCode?: string;
+  /** A comment to record, at most 2028 characters. */
   comment?: string;
 }
 
 /** DeleteJob request. */
 export interface DeleteJobRequest {
+  /** The job to delete. */
   jobId: string;
+  /** Allow deleting an IN_PROGRESS job; defaults to false. */
   force?: boolean;
 }
 

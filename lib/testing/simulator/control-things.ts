@@ -11,26 +11,44 @@ import { invalidRequest, notFound, SimulatorError } from './simulator-error.js';
 
 /** CreateThing request (the members the simulator models). */
 export interface CreateThingRequest {
+  /** The thing's name: 1-128 characters of `[a-zA-Z0-9:_-]`. */
   thingName: string;
+  /** The thing's type; none when omitted. */
   thingTypeName?: string;
-  attributePayload?: { attributes?: Record<string, string>; merge?: boolean };
+  /** The thing's attributes. */
+  attributePayload?: {
+    /** Attribute names to values; at most 3 without a thing type. */
+    attributes?: Record<string, string>;
+    /** Ignored by the simulator. */
+    merge?: boolean;
+  };
 }
 
 /** CreateThing response. */
 export interface CreateThingResponse {
+  /** The thing's name. */
   thingName: string;
+  /** The thing's ARN. */
   thingArn: string;
+  /** The thing's generated id (a UUID in the simulator). */
   thingId: string;
 }
 
 /** DescribeThing response. */
 export interface DescribeThingResponse {
+  /** The default MQTT client id; the thing name. */
   defaultClientId: string;
+  /** The thing's name. */
   thingName: string;
+  /** The thing's generated id (a UUID in the simulator). */
   thingId: string;
+  /** The thing's ARN. */
   thingArn: string;
+  /** The thing's type; present only if it has one. */
   thingTypeName?: string;
+  /** The thing's attributes; `{}` when none. */
   attributes: Record<string, string>;
+  /** The thing record's version; 1 in the simulator, which has no UpdateThing. */
   version: number;
 }
 

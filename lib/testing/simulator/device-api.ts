@@ -24,13 +24,28 @@ import { deviceExecution, executionState, executionSummary, jobDocumentFor, type
 
 /** Why a device request was rejected: the `code`, `message` and (for two codes) `executionState` of protocol §4.5. */
 export interface DeviceError {
+  /** The rejection's error code. */
   code: RejectedErrorCode;
+  /** A human-readable explanation. */
   message: string;
+  /** The execution's current state; present only for InvalidStateTransition and VersionMismatch. */
   executionState?: JobExecutionState;
 }
 
 /** The outcome of a device operation. */
-export type DeviceResult<T> = { ok: true; reply: T } | { ok: false; error: DeviceError };
+export type DeviceResult<T> =
+  | {
+      /** The request was accepted. */
+      ok: true;
+      /** The accepted reply's body. */
+      reply: T;
+    }
+  | {
+      /** The request was rejected. */
+      ok: false;
+      /** Why it was rejected. */
+      error: DeviceError;
+    };
 
 /** Options of the device operations. */
 export interface DeviceCallOptions {
@@ -40,18 +55,23 @@ export interface DeviceCallOptions {
 
 /** GetPendingJobExecutions reply, without timestamp and clientToken. */
 export interface GetPendingReply {
+  /** The thing's IN_PROGRESS executions; possibly empty. */
   inProgressJobs: JobExecutionSummary[];
+  /** The thing's QUEUED executions; possibly empty. */
   queuedJobs: JobExecutionSummary[];
 }
 
 /** StartNext / Describe reply: no `execution` when nothing is pending (`$next`). */
 export interface ExecutionReply {
+  /** The started or described execution; absent when nothing is pending. */
   execution?: DeviceJobExecution;
 }
 
 /** UpdateJobExecution reply. */
 export interface UpdateReply {
+  /** The execution's state after the update; present only if `includeJobExecutionState` was true. */
   executionState?: JobExecutionState;
+  /** The job document (an object over MQTT, text over HTTP); present only if `includeJobDocument` was true. */
   jobDocument?: JsonObject | string;
 }
 

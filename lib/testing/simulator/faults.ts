@@ -9,12 +9,28 @@ import type { JobsOperation } from '../../client/topics.js';
 
 /** Which requests a fault applies to; an absent member matches anything. */
 export interface FaultMatch {
+  /** Matches only requests for this thing. */
   thingName?: string;
+  /** Matches only requests of this operation. */
   operation?: JobsOperation;
 }
 
 /** What happens to one reply. */
-export type ReplyFault = { kind: 'drop' } | { kind: 'delay'; ms: number } | { kind: 'duplicate' };
+export type ReplyFault =
+  | {
+      /** The reply is lost. */
+      kind: 'drop';
+    }
+  | {
+      /** The reply is sent late. */
+      kind: 'delay';
+      /** How late, in milliseconds on the simulator clock. */
+      ms: number;
+    }
+  | {
+      /** The reply is sent twice. */
+      kind: 'duplicate';
+    };
 
 /** The codes {@link SimulatorFaults.rejectNext} can answer with. */
 export type InjectedRejection = 'RequestThrottled' | 'InternalError';

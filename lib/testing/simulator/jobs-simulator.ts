@@ -197,12 +197,18 @@ export class JobsSimulator {
   }
 
   /** GetJobDocument: the document text as given. @throws {@link SimulatorError} */
-  getJobDocument(request: { jobId: string }): { document: string } {
+  getJobDocument(request: { jobId: string }): {
+    /** The job document's JSON text, as CreateJob received it. */
+    document: string;
+  } {
     return getJobDocument(this.core, request);
   }
 
   /** DescribeJobExecution (control plane: `statusDetails.detailsMap`, `thingArn`, no document). @throws {@link SimulatorError} */
-  describeJobExecution(request: DescribeJobExecutionRequest): { execution: ControlJobExecution } {
+  describeJobExecution(request: DescribeJobExecutionRequest): {
+    /** The execution, in the control plane's shape. */
+    execution: ControlJobExecution;
+  } {
     return describeJobExecution(this.core, request);
   }
 

@@ -13,7 +13,10 @@ import { deadlineOf, type ExecutionRecord, type JobRecord, type JobStatus, type 
 export type DeviceProtocol = 'mqtt' | 'http';
 
 /** A job execution as the device planes send it (`jobDocument` is a string over HTTP). */
-export type DeviceJobExecution = Omit<JobExecution, 'jobDocument'> & { jobDocument?: JsonObject | string };
+export type DeviceJobExecution = Omit<JobExecution, 'jobDocument'> & {
+  /** The job document: a JSON object over MQTT, its JSON text over HTTP; present when requested. */
+  jobDocument?: JsonObject | string;
+};
 
 /** Options of {@link deviceExecution}. */
 export interface DeviceExecutionOptions {
@@ -78,69 +81,123 @@ export function executionState(execution: ExecutionRecord): JobExecutionState {
 
 /** `jobProcessDetails` of DescribeJob. */
 export interface JobProcessDetails {
+  /** How many of the job's executions are CANCELED. */
   numberOfCanceledThings: number;
+  /** How many of the job's executions are SUCCEEDED. */
   numberOfSucceededThings: number;
+  /** How many of the job's executions are FAILED. */
   numberOfFailedThings: number;
+  /** How many of the job's executions are REJECTED. */
   numberOfRejectedThings: number;
+  /** How many of the job's executions are QUEUED. */
   numberOfQueuedThings: number;
+  /** How many of the job's executions are IN_PROGRESS. */
   numberOfInProgressThings: number;
+  /** How many of the job's executions are REMOVED. */
   numberOfRemovedThings: number;
+  /** How many of the job's executions are TIMED_OUT. */
   numberOfTimedOutThings: number;
 }
 
 /** The `job` of DescribeJob (the members the simulator models). */
 export interface JobDescription {
+  /** The job's ARN. */
   jobArn: string;
+  /** The job's id. */
   jobId: string;
+  /** How the job picks its targets, as CreateJob set it (SNAPSHOT by default). */
   targetSelection: TargetSelection;
+  /** The job's status. */
   status: JobStatus;
+  /** Whether the job was canceled with `force`; present only after such a cancel. */
   forceCanceled?: boolean;
+  /** The reason code given to CancelJob; present only if one was given. */
   reasonCode?: string;
+  /** The comment given to CancelJob; present only if one was given. */
   comment?: string;
+  /** The ARNs of the things the job targets. */
   targets: string[];
+  /** The job's description; present only if CreateJob had one. */
   description?: string;
+  /** When the job was created, in epoch seconds (fractional). */
   createdAt: number;
+  /** When the job last changed, in epoch seconds (fractional). */
   lastUpdatedAt: number;
+  /** When the job completed, in epoch seconds (fractional); present only once COMPLETED. */
   completedAt?: number;
+  /** How many of the job's executions are in each status. */
   jobProcessDetails: JobProcessDetails;
-  timeoutConfig?: { inProgressTimeoutInMinutes: number };
+  /** The job's in-progress timeout; present only if CreateJob set one. */
+  timeoutConfig?: {
+    /** Minutes an execution may stay IN_PROGRESS before it goes TIMED_OUT. */
+    inProgressTimeoutInMinutes: number;
+  };
+  /** Whether the job is a concurrent update; always false in the simulator. */
   isConcurrent: boolean;
 }
 
 /** An entry of ListJobs. */
 export interface JobSummary {
+  /** The job's ARN. */
   jobArn: string;
+  /** The job's id. */
   jobId: string;
+  /** How the job picks its targets, as CreateJob set it (SNAPSHOT by default). */
   targetSelection: TargetSelection;
+  /** The job's status. */
   status: JobStatus;
+  /** When the job was created, in epoch seconds (fractional). */
   createdAt: number;
+  /** When the job last changed, in epoch seconds (fractional). */
   lastUpdatedAt: number;
+  /** When the job completed, in epoch seconds (fractional); present only once COMPLETED. */
   completedAt?: number;
+  /** Whether the job is a concurrent update; always false in the simulator. */
   isConcurrent: boolean;
 }
 
 /** The control-plane JobExecution of DescribeJobExecution: no document, statusDetails wrapped. */
 export interface ControlJobExecution {
+  /** The job's id. */
   jobId: string;
+  /** The execution's status. */
   status: JobExecutionStatus;
+  /** Whether the execution was IN_PROGRESS when a forced cancel ended it; present only after such a cancel. */
   forceCanceled?: boolean;
-  statusDetails: { detailsMap?: StatusDetails };
+  /** The device's status details, wrapped; `{}` when there are none. */
+  statusDetails: {
+    /** The status details; absent when there are none. */
+    detailsMap?: StatusDetails;
+  };
+  /** The ARN of the thing the execution runs on. */
   thingArn: string;
+  /** When the execution was queued, in epoch seconds (fractional). */
   queuedAt: number;
+  /** When the execution first went IN_PROGRESS, in epoch seconds (fractional); present only once started. */
   startedAt?: number;
+  /** When the execution last changed, in epoch seconds (fractional). */
   lastUpdatedAt: number;
+  /** Which execution of the job on this thing this is (1 for the first). */
   executionNumber: number;
+  /** The execution's version, bumped on each accepted device update. */
   versionNumber: number;
+  /** Seconds left before the execution times out; present only while a timer runs. */
   approximateSecondsBeforeTimedOut?: number;
 }
 
 /** The `jobExecutionSummary` of the ListJobExecutionsFor* operations. */
 export interface ControlJobExecutionSummary {
+  /** The execution's status. */
   status: JobExecutionStatus;
+  /** When the execution was queued, in epoch seconds (fractional). */
   queuedAt: number;
+  /** When the execution first went IN_PROGRESS, in epoch seconds (fractional); present only once started. */
   startedAt?: number;
+  /** When the execution last changed, in epoch seconds (fractional). */
   lastUpdatedAt: number;
+  /** Which execution of the job on this thing this is (1 for the first). */
   executionNumber: number;
+  /** Which retry of the execution this is; always 0, as the simulator does not retry. */
   retryAttempt: number;
 }
 

@@ -8,14 +8,23 @@ import { JobsError } from '../../errors.js';
 
 /** The AWS exception names the simulator's control plane raises, with their HTTP status. */
 export const CONTROL_PLANE_ERRORS = {
+  /** HTTP 400: a request field is missing or invalid. */
   InvalidRequestException: 400,
+  /** HTTP 404: the named thing, job or execution does not exist. */
   ResourceNotFoundException: 404,
+  /** HTTP 409: a job or thing with that name already exists (differently configured, for a thing). */
   ResourceAlreadyExistsException: 409,
+  /** HTTP 409: the job or execution is in a status that forbids the operation. */
   InvalidStateTransitionException: 409,
+  /** HTTP 409: `expectedVersion` does not match the execution's version. */
   VersionConflictException: 409,
+  /** HTTP 410: a limit was reached, e.g. too many jobs being deleted. */
   LimitExceededException: 410,
+  /** HTTP 400 (not 429, on this service): the request was throttled. */
   ThrottlingException: 400,
+  /** HTTP 503: the service is unavailable. */
   ServiceUnavailableException: 503,
+  /** HTTP 500: an internal error. */
   InternalFailureException: 500,
 } as const;
 
