@@ -9,7 +9,7 @@
 import type { JsonObject } from '../client/json-shape.js';
 import type { JobsSimulator } from '../testing/simulator/jobs-simulator.js';
 import type { DeviceResult, ExecutionReply, UpdateReply } from '../testing/simulator/device-api.js';
-import { deviceErrorToHttp, httpExecution, httpExecutionState, httpSummary, documentText, type HttpJobExecution } from './device-shapes.js';
+import { deviceErrorToHttp } from './device-shapes.js';
 import type { OperationRequest, OperationResult } from './http-api.js';
 import { queryBoolean, queryInteger } from './query.js';
 import type { DataPlaneOperation } from './routes.js';
@@ -37,11 +37,11 @@ export function runDataPlane(simulator: JobsSimulator, operation: DataPlaneOpera
   switch (operation) {
     case 'GetPendingJobExecutions': {
       const reply = settle(simulator, simulator.getPendingJobExecutions(thingName, {}));
-      return ok({ inProgressJobs: reply.inProgressJobs.map(httpSummary), queuedJobs: reply.queuedJobs.map(httpSummary) });
+      return ok({ inProgressJobs: reply.inProgressJobs, queuedJobs: reply.queuedJobs });
     }
     case 'StartNextPendingJobExecution': {
       const result = simulator.startNextPendingJobExecution(thingName, pick(request.body, START_NEXT_MEMBERS), { protocol: 'http' });
-      return ok(executionBody(settle(simulator, result), thingName));
+      return ok(executionBody(settle(simulator, result)));
     }
     case 'DescribeJobExecution': {
       const query: JsonObject = {};
@@ -50,7 +50,7 @@ export function runDataPlane(simulator: JobsSimulator, operation: DataPlaneOpera
       if (includeJobDocument !== undefined) query.includeJobDocument = includeJobDocument;
       if (executionNumber !== undefined) query.executionNumber = executionNumber;
       const result = simulator.describeJobExecutionForDevice(thingName, jobId, query, { protocol: 'http' });
-      return ok(executionBody(settle(simulator, result), thingName));
+      return ok(executionBody(settle(simulator, result)));
     }
     case 'UpdateJobExecution': {
       const result = simulator.updateJobExecution(thingName, jobId, pick(request.body, UPDATE_MEMBERS), { protocol: 'http' });
@@ -65,14 +65,16 @@ function settle<T>(simulator: JobsSimulator, result: DeviceResult<T>): T {
   throw deviceErrorToHttp(result.error, simulator.behavior.httpVersionMismatch);
 }
 
-function executionBody(reply: ExecutionReply, thingName: string): { execution?: HttpJobExecution } {
-  return reply.execution === undefined ? {} : { execution: httpExecution(reply.execution, thingName) };
+/** `{ execution }`, or `{}` when nothing is pending (the engine's reply less its `timestamp`). */
+function executionBody(reply: ExecutionReply): { execution?: ExecutionReply['execution'] } {
+  return reply.execution === undefined ? {} : { execution: reply.execution };
 }
 
-function updateBody(reply: UpdateReply): { executionState?: ReturnType<typeof httpExecutionState>; jobDocument?: string } {
-  const out: { executionState?: ReturnType<typeof httpExecutionState>; jobDocument?: string } = {};
-  if (reply.executionState !== undefined) out.executionState = httpExecutionState(reply.executionState);
-  if (reply.jobDocument !== undefined) out.jobDocument = documentText(reply.jobDocument);
+/** The update reply's modeled members only. */
+function updateBody(reply: UpdateReply): Pick<UpdateReply, 'executionState' | 'jobDocument'> {
+  const out: Pick<UpdateReply, 'executionState' | 'jobDocument'> = {};
+  if (reply.executionState !== undefined) out.executionState = reply.executionState;
+  if (reply.jobDocument !== undefined) out.jobDocument = reply.jobDocument;
   return out;
 }
 

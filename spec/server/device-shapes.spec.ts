@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { REJECTED_ERROR_CODES } from '../../lib/client/messages.js';
-import { deviceErrorToHttp, httpExecution } from '../../lib/server/device-shapes.js';
+import { deviceErrorToHttp } from '../../lib/server/device-shapes.js';
 
 describe('device replies in HTTP shapes', () => {
   test('every device error code has its modeled HTTP exception (protocol §5, §14)', () => {
@@ -31,11 +31,5 @@ describe('device replies in HTTP shapes', () => {
       status: 409,
       errorType: 'InvalidStateTransitionException',
     });
-  });
-
-  test('an MQTT-shaped execution becomes the HTTP one: document as JSON text, thingName filled in', () => {
-    const mqttShaped = { jobId: 'j', status: 'QUEUED' as const, queuedAt: 1, lastUpdatedAt: 2, versionNumber: 1, executionNumber: 1, jobDocument: { a: [1] } };
-    expect(httpExecution(mqttShaped, 'dev1')).toEqual({ ...mqttShaped, thingName: 'dev1', jobDocument: '{"a":[1]}' });
-    expect(httpExecution({ ...mqttShaped, jobDocument: '{ "a": [1] }', thingName: 'x' }, 'dev1')).toMatchObject({ jobDocument: '{ "a": [1] }', thingName: 'x' });
   });
 });
