@@ -30,6 +30,7 @@ export type {
   ConnectOptions,
   JobsQoS,
   SubscriptionGrant,
+  ConnectionEvents,
   MessageListener,
   ConnectListener,
   CloseListener,

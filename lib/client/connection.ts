@@ -29,21 +29,8 @@ export type ConnectListener = (connack: { sessionPresent?: boolean }) => void;
 /** Called when the network connection closes (it may reconnect later). */
 export type CloseListener = () => void;
 
-/**
- * What the Jobs client needs from an MQTT connection. async-mqtt's
- * `AsyncClient` satisfies it as is.
- */
-export interface MqttConnection {
-  /** Publishes; resolves once sent (QoS 0) or acknowledged (QoS 1). */
-  publish(topic: string, payload: string | Buffer, options?: { qos: JobsQoS }): Promise<unknown>;
-  /**
-   * Subscribes; resolves with the SUBACK grants. A grant of 128 means refused.
-   * A filter missing from the result counts as granted (mqtt.js omits filters
-   * it already holds).
-   */
-  subscribe(filters: string | string[], options?: { qos: JobsQoS }): Promise<SubscriptionGrant[]>;
-  /** Unsubscribes; resolves on UNSUBACK. */
-  unsubscribe(filters: string | string[]): Promise<unknown>;
+/** The events the Jobs client listens to, as async-mqtt and mqtt.js both emit them. */
+export interface ConnectionEvents {
   /** Adds a listener for every PUBLISH received. */
   on(event: 'message', listener: MessageListener): unknown;
   /** Adds a listener for every CONNACK, including those of reconnects. */
@@ -56,6 +43,23 @@ export interface MqttConnection {
   off(event: 'connect', listener: ConnectListener): unknown;
   /** Removes a `close` listener added with `on`. */
   off(event: 'close', listener: CloseListener): unknown;
+}
+
+/**
+ * What the Jobs client needs from an MQTT connection. async-mqtt's
+ * `AsyncClient` satisfies it as is.
+ */
+export interface MqttConnection extends ConnectionEvents {
+  /** Publishes; resolves once sent (QoS 0) or acknowledged (QoS 1). */
+  publish(topic: string, payload: string | Buffer, options?: { qos: JobsQoS }): Promise<unknown>;
+  /**
+   * Subscribes; resolves with the SUBACK grants. A grant of 128 means refused.
+   * A filter missing from the result counts as granted (mqtt.js omits filters
+   * it already holds).
+   */
+  subscribe(filters: string | string[], options?: { qos: JobsQoS }): Promise<SubscriptionGrant[]>;
+  /** Unsubscribes; resolves on UNSUBACK. */
+  unsubscribe(filters: string | string[]): Promise<unknown>;
   /** False while the network connection is down; calls then fail at once. */
   readonly connected?: boolean;
 }

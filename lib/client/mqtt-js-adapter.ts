@@ -4,28 +4,16 @@
  * @packageDocumentation
  */
 
-import type { ConnectListener, CloseListener, JobsQoS, MessageListener, MqttConnection, SubscriptionGrant } from './connection.js';
+import type { CloseListener, ConnectionEvents, ConnectListener, JobsQoS, MessageListener, MqttConnection, SubscriptionGrant } from './connection.js';
 
 /** The part of an mqtt.js v5 `MqttClient` the adapter uses. */
-export interface MqttJsClient {
+export interface MqttJsClient extends ConnectionEvents {
   /** Publishes; resolves once sent (QoS 0) or acknowledged (QoS 1). */
   publishAsync(topic: string, message: string | Buffer, opts?: { qos: JobsQoS }): Promise<unknown>;
   /** Subscribes; resolves with the SUBACK grants, and rejects when the SUBACK refuses a filter. */
   subscribeAsync(topics: string[], opts?: { qos: JobsQoS }): Promise<SubscriptionGrant[]>;
   /** Unsubscribes; resolves on UNSUBACK. */
   unsubscribeAsync(topics: string | string[]): Promise<unknown>;
-  /** Adds a listener for every PUBLISH received. */
-  on(event: 'message', listener: MessageListener): unknown;
-  /** Adds a listener for every CONNACK, including those of reconnects. */
-  on(event: 'connect', listener: ConnectListener): unknown;
-  /** Adds a listener for the network connection closing. */
-  on(event: 'close', listener: CloseListener): unknown;
-  /** Removes a `message` listener added with `on`. */
-  off(event: 'message', listener: MessageListener): unknown;
-  /** Removes a `connect` listener added with `on`. */
-  off(event: 'connect', listener: ConnectListener): unknown;
-  /** Removes a `close` listener added with `on`. */
-  off(event: 'close', listener: CloseListener): unknown;
   /** Whether the client is connected to the broker right now. */
   readonly connected: boolean;
 }
