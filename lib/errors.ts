@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 
-import type { JobExecutionState, RejectedErrorCode } from './client/messages.js';
+import type { JobExecutionState, RejectedErrorCode } from './protocol/shapes.js';
 
 /** Base class of every error raised by aws-iot-jobs. */
 export class JobsError extends Error {
@@ -16,7 +16,7 @@ export class JobsError extends Error {
 }
 
 /**
- * An argument broke an AWS rule (protocol §9). Raised before anything is sent:
+ * An argument broke an AWS rule (docs/protocol.md §9). Raised before anything is sent:
  * nothing was published or subscribed.
  */
 export class InvalidArgumentError extends JobsError {
@@ -33,7 +33,7 @@ export class InvalidArgumentError extends JobsError {
   }
 }
 
-/** The Jobs service answered on a `/rejected` topic (protocol §4.5, §5). */
+/** The Jobs service answered on a `/rejected` topic (docs/protocol.md §4.5, docs/protocol.md §5). */
 export class JobsRejectedError extends JobsError {
   /** The AWS error code, e.g. `VersionMismatch`. */
   readonly code: RejectedErrorCode;

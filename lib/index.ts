@@ -1,5 +1,7 @@
 /**
- * aws-iot-jobs: AWS IoT Jobs for devices and gateways, awaitable.
+ * aws-iot-jobs: AWS IoT Jobs for devices and gateways, awaitable. This entry
+ * holds what device code uses; topic builders, encoders, decoders and the AWS
+ * rules are in `aws-iot-jobs/protocol`, the test kit in `aws-iot-jobs/testing`.
  * @packageDocumentation
  */
 
@@ -23,76 +25,24 @@ export type {
   IgnoredReplyReason,
 } from './client/jobs-client.js';
 export type { Outcome } from './client/deferred.js';
-export { connect, fromMqttJs } from './client/connection.js';
+export { connect } from './mqtt/connect.js';
+export type { ConnectOptions } from './mqtt/connect.js';
+export { fromMqttJs } from './mqtt/mqtt-js-adapter.js';
+export type { MqttJsClient } from './mqtt/mqtt-js-adapter.js';
 export type {
   MqttConnection,
-  MqttJsClient,
-  ConnectOptions,
   JobsQoS,
   SubscriptionGrant,
   ConnectionEvents,
   MessageListener,
   ConnectListener,
   CloseListener,
-} from './client/connection.js';
-export { AWS_IOT_MQTT_ALPN } from './client/connect.js';
+} from './mqtt/connection.js';
+export { AWS_IOT_MQTT_ALPN } from './mqtt/connect.js';
 
-export {
-  jobsRoot,
-  getPendingTopic,
-  startNextTopic,
-  describeTopic,
-  updateTopic,
-  notifyTopic,
-  notifyNextTopic,
-  requestTopic,
-  acceptedTopic,
-  rejectedTopic,
-  replyFilter,
-  thingFilters,
-  parseJobsTopic,
-  ANY_THING,
-} from './client/topics.js';
-export type { JobsOperation, JobsNotification, ParsedJobsTopic } from './client/topics.js';
-
-export {
-  NEXT_JOB_ID,
-  DEVICE_STATUSES,
-  LIMITS,
-  isValidThingName,
-  isValidJobId,
-  isDeviceStatus,
-  isValidStepTimeout,
-  isValidClientToken,
-  assertThingName,
-  assertJobId,
-  assertDescribeJobId,
-  assertDeviceStatus,
-  assertStatusDetails,
-  assertStepTimeout,
-  assertClientToken,
-  statusDetailsProblem,
-} from './client/validate.js';
-export type { DeviceStatus } from './client/validate.js';
-
-export {
-  JOB_EXECUTION_STATUSES,
-  TERMINAL_STATUSES,
-  REJECTED_ERROR_CODES,
-  MAX_PAYLOAD_BYTES,
-  encodeGetPendingRequest,
-  encodeStartNextRequest,
-  encodeDescribeRequest,
-  encodeUpdateRequest,
-  parsePayload,
-  decodeGetPendingAccepted,
-  decodeStartNextAccepted,
-  decodeDescribeAccepted,
-  decodeUpdateAccepted,
-  decodeRejected,
-  decodeJobExecutionsChanged,
-  decodeNextJobExecutionChanged,
-} from './client/messages.js';
+export { NEXT_JOB_ID, DEVICE_STATUSES } from './protocol/rules.js';
+export type { DeviceStatus } from './protocol/rules.js';
+export { JOB_EXECUTION_STATUSES, TERMINAL_STATUSES } from './protocol/shapes.js';
 export type {
   JobExecutionStatus,
   RejectedErrorCode,
@@ -111,11 +61,8 @@ export type {
   RejectedErrorResponse,
   JobExecutionsChangedNotification,
   NextJobExecutionChangedNotification,
-  DecodeResult,
-  Payload,
-  JsonObject,
-  JsonValue,
-} from './client/messages.js';
+} from './protocol/shapes.js';
+export type { JsonObject, JsonValue } from './protocol/json.js';
 
 export { Jobs } from './jobs.js';
 export type { JobsEvents, JobsOptions, StartNextOptions, JobLists } from './jobs.js';

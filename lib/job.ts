@@ -7,15 +7,10 @@
  */
 
 import type { CallOptions, JobsClient } from './client/jobs-client.js';
-import type {
-  JobExecution,
-  JobExecutionState,
-  JobExecutionStatus,
-  JobExecutionSummary,
-  JsonObject,
-  StatusDetails,
-} from './client/messages.js';
-import { assertDeviceStatus, assertJobId, assertNonNegativeInteger, assertStatusDetails, assertStepTimeout, type DeviceStatus } from './client/validate.js';
+import type { JobExecution, JobExecutionState, JobExecutionStatus, JobExecutionSummary, StatusDetails } from './protocol/shapes.js';
+import type { JsonObject } from './protocol/json.js';
+import { assertDeviceStatus, assertJobId, assertNonNegativeInteger, assertStatusDetails, assertStepTimeout } from './client/arguments.js';
+import { type DeviceStatus } from './protocol/rules.js';
 import { JobsError, JobsRejectedError } from './errors.js';
 import { withThingLock } from './thing-lock.js';
 import { toDate } from './times.js';

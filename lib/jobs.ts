@@ -17,15 +17,12 @@
 import pTimeout from 'p-timeout';
 import { timerMs } from './client/deadline.js';
 import { JobsClient, type CallOptions } from './client/jobs-client.js';
-import type {
-  JobExecutionStatus,
-  JobExecutionSummary,
-  StatusDetails,
-} from './client/messages.js';
-import { assertStatusDetails, assertStepTimeout, assertThingName, assertTimeoutMs, NEXT_JOB_ID } from './client/validate.js';
+import type { JobExecutionStatus, JobExecutionSummary, StatusDetails } from './protocol/shapes.js';
+import { assertStatusDetails, assertStepTimeout, assertThingName, assertTimeoutMs } from './client/arguments.js';
+import { NEXT_JOB_ID } from './protocol/rules.js';
 import { ConnectionClosedError, JobsAbortError, JobsError, JobsTimeoutError } from './errors.js';
 import { Job } from './job.js';
-import { createEmitter, type Emitter } from './emitter.js';
+import { createEmitter, type Emitter } from './util/emitter.js';
 import type { ThingLike } from './thing.js';
 import { withThingLock } from './thing-lock.js';
 import { routeThing } from './thing-router.js';

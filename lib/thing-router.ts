@@ -9,7 +9,7 @@
  */
 
 import type { JobsClient } from './client/jobs-client.js';
-import type { JobExecutionsChangedNotification, NextJobExecutionChangedNotification } from './client/messages.js';
+import type { JobExecutionsChangedNotification, NextJobExecutionChangedNotification } from './protocol/shapes.js';
 
 /** What one Jobs object wants to hear. */
 export interface ThingHandlers {

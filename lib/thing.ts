@@ -4,8 +4,8 @@
  * @packageDocumentation
  */
 
-import type { MqttConnection } from './client/connection.js';
-import { assertThingName } from './client/validate.js';
+import type { MqttConnection } from './mqtt/connection.js';
+import { assertThingName } from './client/arguments.js';
 
 /** What {@link Jobs} needs to know about a thing. */
 export interface ThingLike {

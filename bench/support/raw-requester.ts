@@ -7,7 +7,7 @@
  */
 
 import type { AsyncMqttClient } from 'async-mqtt';
-import { describeTopic, getPendingTopic, startNextTopic, thingFilters, updateTopic } from '../../lib/client/topics.js';
+import { describeTopic, getPendingTopic, startNextTopic, thingFilters, updateTopic } from '../../lib/protocol/topics.js';
 
 type Reply = { topic: string; body: Record<string, unknown> };
 

@@ -6,8 +6,8 @@
 
 import type { JobsError, MalformedMessageError } from '../errors.js';
 import type { Outcome } from './deferred.js';
-import type { JobExecutionsChangedNotification, NextJobExecutionChangedNotification } from './messages.js';
-import type { JobsOperation } from './topics.js';
+import type { JobExecutionsChangedNotification, NextJobExecutionChangedNotification } from '../protocol/shapes.js';
+import type { JobsOperation } from '../protocol/topics.js';
 
 /** The events of {@link JobsClient.events}. */
 export type JobsClientEvents = {

@@ -14,35 +14,12 @@ import {
   MalformedMessageError,
 } from '../errors.js';
 import type { IgnoredReplyReason, JobsClientDebugEvent, JobsClientEvents } from './client-events.js';
-import type { CloseListener, ConnectListener, JobsQoS, MessageListener, MqttConnection } from './connection.js';
+import type { CloseListener, ConnectListener, JobsQoS, MessageListener, MqttConnection } from '../mqtt/connection.js';
 import { settleWithin } from './deadline.js';
 import { Deferred, type Outcome } from './deferred.js';
-import { createEmitter, type Emitter } from '../emitter.js';
-import {
-  MAX_PAYLOAD_BYTES,
-  decodeDescribeAccepted,
-  decodeGetPendingAccepted,
-  decodeJobExecutionsChanged,
-  decodeNextJobExecutionChanged,
-  decodeRejected,
-  decodeStartNextAccepted,
-  decodeUpdateAccepted,
-  encodeDescribeRequest,
-  encodeGetPendingRequest,
-  encodeStartNextRequest,
-  encodeUpdateRequest,
-  parsePayload,
-  type DecodeResult,
-  type DescribeJobExecutionAccepted,
-  type DescribeJobExecutionRequest,
-  type GetPendingJobExecutionsAccepted,
-  type GetPendingJobExecutionsRequest,
-  type Payload,
-  type StartNextPendingJobExecutionAccepted,
-  type StartNextPendingJobExecutionRequest,
-  type UpdateJobExecutionAccepted,
-  type UpdateJobExecutionRequest,
-} from './messages.js';
+import { createEmitter, type Emitter } from '../util/emitter.js';
+import { MAX_PAYLOAD_BYTES, decodeDescribeAccepted, decodeGetPendingAccepted, decodeJobExecutionsChanged, decodeNextJobExecutionChanged, decodeRejected, decodeStartNextAccepted, decodeUpdateAccepted, encodeDescribeRequest, encodeGetPendingRequest, encodeStartNextRequest, encodeUpdateRequest, parsePayload, type DecodeResult, type Payload } from '../protocol/codec.js';
+import { type DescribeJobExecutionAccepted, type DescribeJobExecutionRequest, type GetPendingJobExecutionsAccepted, type GetPendingJobExecutionsRequest, type StartNextPendingJobExecutionAccepted, type StartNextPendingJobExecutionRequest, type UpdateJobExecutionAccepted, type UpdateJobExecutionRequest } from '../protocol/shapes.js';
 import { PendingCalls, type CallTarget, type PendingCall } from './pending-calls.js';
 import {
   assertCallOptions,
@@ -63,8 +40,8 @@ import {
   updateTopic,
   type JobsNotification,
   type JobsOperation,
-} from './topics.js';
-import { assertDescribeJobId, assertJobId, assertThingName, assertTimeoutMs } from './validate.js';
+} from '../protocol/topics.js';
+import { assertDescribeJobId, assertJobId, assertThingName, assertTimeoutMs } from './arguments.js';
 
 export type { CallOptions } from './request-validation.js';
 export type { JobsClientEvents, JobsClientDebugEvent, IgnoredReplyReason } from './client-events.js';

@@ -8,8 +8,8 @@
 
 import { randomUUID } from 'node:crypto';
 import { Deferred, type Outcome } from './deferred.js';
-import type { DecodeResult, Payload } from './messages.js';
-import type { JobsOperation } from './topics.js';
+import type { DecodeResult, Payload } from '../protocol/codec.js';
+import type { JobsOperation } from '../protocol/topics.js';
 
 /** The thing, operation and job a call's replies must name. */
 export interface CallTarget {

@@ -6,21 +6,8 @@
  */
 
 import { InvalidArgumentError } from '../errors.js';
-import type {
-  DescribeJobExecutionRequest,
-  GetPendingJobExecutionsRequest,
-  StartNextPendingJobExecutionRequest,
-  UpdateJobExecutionRequest,
-} from './messages.js';
-import {
-  assertBoolean,
-  assertClientToken,
-  assertDeviceStatus,
-  assertNonNegativeInteger,
-  assertStatusDetails,
-  assertStepTimeout,
-  assertTimeoutMs,
-} from './validate.js';
+import type { DescribeJobExecutionRequest, GetPendingJobExecutionsRequest, StartNextPendingJobExecutionRequest, UpdateJobExecutionRequest } from '../protocol/shapes.js';
+import { assertBoolean, assertClientToken, assertDeviceStatus, assertNonNegativeInteger, assertStatusDetails, assertStepTimeout, assertTimeoutMs } from './arguments.js';
 
 /** Per-call options. */
 export interface CallOptions {

@@ -10,7 +10,7 @@
 
 import { ConnectionClosedError, JobsError, SubscriptionRefusedError } from '../errors.js';
 import type { JobsClientDebugEvent } from './client-events.js';
-import type { JobsQoS, MqttConnection, SubscriptionGrant } from './connection.js';
+import type { JobsQoS, MqttConnection, SubscriptionGrant } from '../mqtt/connection.js';
 
 /** The SUBACK return code of a refused subscription (MQTT 3.1.1 §3.9.3). */
 export const SUBACK_FAILURE = 0x80;

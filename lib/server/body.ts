@@ -5,7 +5,7 @@
  */
 
 import type { IncomingMessage } from 'node:http';
-import { isJsonObject, type JsonObject } from '../client/json-shape.js';
+import { isJsonObject, type JsonObject } from '../protocol/json.js';
 import { HttpError, invalidRequest } from './http-error.js';
 
 /** Largest request body the HTTP API reads (a job document is at most 32 KiB). */

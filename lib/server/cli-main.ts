@@ -6,7 +6,7 @@
 
 import { readFileSync } from 'node:fs';
 import { CliUsageError, parseCliArgs, USAGE } from './cli-args.js';
-import { ListenError } from '../listen.js';
+import { ListenError } from '../util/listen.js';
 import type { SimulatorServer } from './server.js';
 
 const NAME = 'aws-iot-jobs-sim';

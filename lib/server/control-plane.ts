@@ -1,5 +1,5 @@
 /**
- * The control-plane subset over HTTP (protocol §11): things, jobs and job
+ * The control-plane subset over HTTP (docs/protocol.md §11): things, jobs and job
  * executions, run by the simulator's control API. Path labels, query
  * parameters and body members become one request object with AWS's member
  * names; a {@link SimulatorError} becomes its rest-json error.

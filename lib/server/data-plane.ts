@@ -1,12 +1,12 @@
 /**
- * The jobs data plane over HTTP (protocol §10): GetPendingJobExecutions,
+ * The jobs data plane over HTTP (docs/protocol.md §10): GetPendingJobExecutions,
  * StartNextPendingJobExecution, DescribeJobExecution and UpdateJobExecution,
  * run by the simulator's transport-independent device operations and
  * answered in the HTTP shapes.
  * @packageDocumentation
  */
 
-import type { JsonObject } from '../client/json-shape.js';
+import type { JsonObject } from '../protocol/json.js';
 import type { JobsSimulator } from '../testing/simulator/jobs-simulator.js';
 import type { DeviceResult, ExecutionReply, UpdateReply } from '../testing/simulator/device-api.js';
 import { deviceErrorToHttp } from './device-shapes.js';
@@ -14,7 +14,7 @@ import type { OperationRequest, OperationResult } from './http-api.js';
 import { queryBoolean, queryInteger } from './query.js';
 import type { DataPlaneOperation } from './routes.js';
 
-/** StartNext's body members (protocol §10); others are ignored, as rest-json does. */
+/** StartNext's body members (docs/protocol.md §10); others are ignored, as rest-json does. */
 const START_NEXT_MEMBERS = ['statusDetails', 'stepTimeoutInMinutes'] as const;
 /** UpdateJobExecution's body members. */
 const UPDATE_MEMBERS = [

@@ -1,12 +1,12 @@
 /**
- * Device rejection codes to their modeled HTTP exceptions (protocol §5, §10).
+ * Device rejection codes to their modeled HTTP exceptions (docs/protocol.md §5, docs/protocol.md §10).
  * The replies themselves need no reshaping: asked with `protocol: 'http'`,
  * the engine builds them in the data plane's shape (`jobDocument` as JSON
  * text, `thingName` in executions, no `timestamp` or `clientToken`).
  * @packageDocumentation
  */
 
-import type { RejectedErrorCode } from '../client/messages.js';
+import type { RejectedErrorCode } from '../protocol/shapes.js';
 import { HttpError } from './http-error.js';
 
 /** The modeled exception (and status) of each device rejection code. */
@@ -16,14 +16,14 @@ export const DEVICE_ERROR_HTTP: Readonly<Record<RejectedErrorCode, { status: num
   InvalidRequest: { status: 400, errorType: 'InvalidRequestException' },
   InvalidStateTransition: { status: 409, errorType: 'InvalidStateTransitionException' },
   ResourceNotFound: { status: 404, errorType: 'ResourceNotFoundException' },
-  // No modeled exception (protocol §13.8); §14 picks 400 InvalidRequestException.
+  // No modeled exception (docs/protocol.md §13.8); docs/protocol.md §14 picks 400 InvalidRequestException.
   VersionMismatch: { status: 400, errorType: 'InvalidRequestException' },
   InternalError: { status: 503, errorType: 'ServiceUnavailableException' },
   RequestThrottled: { status: 429, errorType: 'ThrottlingException' },
   TerminalStateReached: { status: 410, errorType: 'TerminalStateException' },
 };
 
-/** The exception VersionMismatch becomes over HTTP (protocol §14). */
+/** The exception VersionMismatch becomes over HTTP (docs/protocol.md §14). */
 export type HttpVersionMismatch = 'InvalidRequestException' | 'InvalidStateTransitionException';
 
 /**

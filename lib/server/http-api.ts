@@ -8,7 +8,7 @@
  */
 
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import type { JsonObject } from '../client/json-shape.js';
+import type { JsonObject } from '../protocol/json.js';
 import { BodyTooLargeError, DEFAULT_MAX_BODY_BYTES, readJsonBody } from './body.js';
 import { HttpError, unknownOperation } from './http-error.js';
 import { detectPlane } from './plane.js';

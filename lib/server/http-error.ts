@@ -1,7 +1,7 @@
 /**
  * The rest-json error of both HTTP planes: an HTTP status, the
  * `x-amzn-ErrorType` header naming the modeled exception, and a
- * `{"message": ...}` body (protocol §10, §11).
+ * `{"message": ...}` body (docs/protocol.md §10, docs/protocol.md §11).
  * @packageDocumentation
  */
 

@@ -7,7 +7,7 @@
 
 import { createServer, type RequestListener, type Server } from 'node:http';
 import { closeServer } from '../testing/broker.js';
-import { formatUrl, listenOn } from '../listen.js';
+import { formatUrl, listenOn } from '../util/listen.js';
 
 /** A running HTTP server. */
 export interface RunningHttpServer {

@@ -1,5 +1,5 @@
 /**
- * The route table of both HTTP planes (protocol §10 and §11): method, path
+ * The route table of both HTTP planes (docs/protocol.md §10 and docs/protocol.md §11): method, path
  * template and operation name, as in AWS's API models.
  * @packageDocumentation
  */

@@ -11,7 +11,7 @@ import { runControlPlane } from './control-plane.js';
 import { runDataPlane } from './data-plane.js';
 import { createRequestListener } from './http-api.js';
 import { startHttpServer, type RunningHttpServer } from './http-server.js';
-import { startMqttBroker, type RunningMqttBroker } from './mqtt-broker.js';
+import { createTcpBroker, type TcpTestBroker } from '../testing/broker.js';
 
 /** Options of {@link startSimulatorServer}. */
 export interface SimulatorServerOptions {
@@ -83,10 +83,10 @@ export async function startSimulatorServer(options: SimulatorServerOptions = {})
   if (ownSimulator) closers.push(() => simulator.close());
 
   try {
-    let broker: RunningMqttBroker | undefined;
+    let broker: TcpTestBroker | undefined;
     let detach: Detach;
     if (options.attach === undefined) {
-      broker = await startMqttBroker(host, options.mqttPort ?? 1883);
+      broker = await createTcpBroker({ host, port: options.mqttPort ?? 1883 });
       const running = broker;
       closers.push(() => running.close());
       detach = await simulator.attach(broker.aedes);

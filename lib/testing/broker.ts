@@ -9,8 +9,8 @@ import { connect as netConnect, createServer, type Server } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { Aedes, type AedesOptions } from 'aedes';
 import asyncMqtt, { type AsyncMqttClient, type IClientOptions, type IMqttClient } from 'async-mqtt';
-import { mqtt4 } from '../client/mqtt4.js';
-import { formatUrl, listenOn } from '../listen.js';
+import { mqtt4 } from '../mqtt/mqtt4.js';
+import { formatUrl, listenOn } from '../util/listen.js';
 import { createDuplexPair } from './duplex-pair.js';
 
 /** Options of the clients a broker hands out (async-mqtt / mqtt.js 4 options). */

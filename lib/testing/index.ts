@@ -10,8 +10,8 @@ export type { TestBroker, TcpTestBroker, TcpBrokerOptions, TestClientOptions } f
 
 export { JobsSimulator } from './simulator/jobs-simulator.js';
 export type { JobsSimulatorOptions, Detach, ExternalBrokerOptions, SimulatorEventHandler } from './simulator/jobs-simulator.js';
-export { createTestEnvironment } from './simulator/test-environment.js';
-export type { TestEnvironment } from './simulator/test-environment.js';
+export { createTestEnvironment } from './test-environment.js';
+export type { TestEnvironment } from './test-environment.js';
 export { systemClock, toDeviceSeconds, toControlSeconds } from './simulator/clock.js';
 export type { SimulatorClock } from './simulator/clock.js';
 export { DEFAULT_BEHAVIOR } from './simulator/behavior.js';
@@ -22,7 +22,7 @@ export { SimulatorFaults } from './simulator/faults.js';
 export type { FaultMatch, ReplyFault, InjectedRejection } from './simulator/faults.js';
 export { thingPolicyAllows, AccessDeniedError } from './simulator/access-control.js';
 export type { AccessControl } from './simulator/access-control.js';
-export { JOBS_REQUEST_FILTER } from './simulator/attach-external.js';
+export { JOBS_REQUEST_FILTER } from '../protocol/topics.js';
 export type { DeviceResult, DeviceError, DeviceCallOptions, GetPendingReply, ExecutionReply, UpdateReply } from './simulator/device-api.js';
 export type { NotifyEvent, NotifyNextEvent, NextNotificationPayload, SimulatorEvents } from './simulator/events.js';
 export type {

@@ -6,7 +6,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { ConnectionClosedError, SubscriptionRefusedError } from '../../lib/errors.js';
 import type { JobsClientDebugEvent } from '../../lib/client/client-events.js';
-import type { MqttConnection, SubscriptionGrant } from '../../lib/client/connection.js';
+import type { MqttConnection, SubscriptionGrant } from '../../lib/mqtt/connection.js';
 import { Subscriptions } from '../../lib/client/subscriptions.js';
 
 /** A connection whose SUBACKs and UNSUBACKs the test releases one by one. */

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from '@jest/globals';
 import { SubscriptionRefusedError } from '../../lib/errors.js';
 import { JobsClient } from '../../lib/client/jobs-client.js';
-import { thingFilters } from '../../lib/client/topics.js';
+import { thingFilters } from '../../lib/protocol/topics.js';
 import { TestBed, TRANSPORTS, debugLog, nextEvent, type AuthorizeSubscribe } from './support.js';
 
 describe.each(TRANSPORTS)('subscriptions over %s', (transport) => {

@@ -9,7 +9,8 @@
 import { afterEach, describe, expect, test } from '@jest/globals';
 import asyncMqtt from 'async-mqtt';
 import mqtt from 'mqtt';
-import { fromMqttJs, type MqttConnection } from '../../lib/client/connection.js';
+import type { MqttConnection } from '../../lib/mqtt/connection.js';
+import { fromMqttJs } from '../../lib/mqtt/mqtt-js-adapter.js';
 import { JobsClient } from '../../lib/client/jobs-client.js';
 import { ConnectionClosedError } from '../../lib/errors.js';
 import { Job, Jobs, Thing } from '../../lib/index.js';

@@ -1,7 +1,7 @@
 /**
  * Property tests with fast-check at every public entry point: random thing
  * names, job ids, statusDetails and option values are either valid by the
- * AWS rules (protocol §12, written out again here as an independent oracle)
+ * AWS rules (docs/protocol.md §12, written out again here as an independent oracle)
  * and accepted, or refused with InvalidArgumentError before anything is
  * sent; and nothing is ever published or subscribed outside
  * `$aws/things/<that thing>/jobs/`.
@@ -13,10 +13,10 @@ import { JobsClient } from '../../lib/client/jobs-client.js';
 import { InvalidArgumentError, JobsRejectedError, JobsTimeoutError } from '../../lib/errors.js';
 import { Jobs, Thing } from '../../lib/index.js';
 import { createTestEnvironment, type TestEnvironment } from '../../lib/testing/index.js';
-import type { MqttConnection } from '../../lib/client/connection.js';
+import type { MqttConnection } from '../../lib/mqtt/connection.js';
 import { recording } from './recording-connection.js';
 
-// ------------------------------------------------------------ the oracle (protocol §12)
+// ------------------------------------------------------------ the oracle (docs/protocol.md §12)
 
 const validThingName = (v: unknown): boolean => typeof v === 'string' && /^[a-zA-Z0-9:_-]{1,128}$/.test(v);
 const validJobId = (v: unknown): boolean => typeof v === 'string' && /^[a-zA-Z0-9_-]{1,64}$/.test(v);

@@ -8,7 +8,8 @@
 import { afterAll, beforeAll, describe } from '@jest/globals';
 import asyncMqtt from 'async-mqtt';
 import mqtt from 'mqtt';
-import { fromMqttJs, type MqttConnection } from '../../lib/client/connection.js';
+import type { MqttConnection } from '../../lib/mqtt/connection.js';
+import { fromMqttJs } from '../../lib/mqtt/mqtt-js-adapter.js';
 import { findMosquitto, HOW_TO_RUN, MOSQUITTO_REQUIRED, MosquittoProcess, mosquittoSource, type Protocol } from './mosquitto.js';
 
 /** What a mosquitto suite gets. */

@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 
-import type { MqttConnection } from '../../lib/client/connection.js';
+import type { MqttConnection } from '../../lib/mqtt/connection.js';
 
 /** One recorded outgoing operation. */
 export interface Sent {

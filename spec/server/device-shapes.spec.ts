@@ -1,9 +1,9 @@
 import { describe, expect, test } from '@jest/globals';
-import { REJECTED_ERROR_CODES } from '../../lib/client/messages.js';
+import { REJECTED_ERROR_CODES } from '../../lib/protocol/shapes.js';
 import { deviceErrorToHttp } from '../../lib/server/device-shapes.js';
 
 describe('device replies in HTTP shapes', () => {
-  test('every device error code has its modeled HTTP exception (protocol §5, §14)', () => {
+  test('every device error code has its modeled HTTP exception (docs/protocol.md §5, §14)', () => {
     const mapped = Object.fromEntries(
       REJECTED_ERROR_CODES.map((code) => {
         const error = deviceErrorToHttp({ code, message: 'm' });

@@ -9,7 +9,7 @@ function operation(plane: 'data' | 'control' | undefined, method: string, path: 
 }
 
 describe('route table', () => {
-  test('data-plane routes (protocol §10)', () => {
+  test('data-plane routes (docs/protocol.md §10)', () => {
     expect(operation('data', 'GET', '/things/t/jobs')).toBe('data:GetPendingJobExecutions');
     expect(operation('data', 'PUT', '/things/t/jobs/$next')).toBe('data:StartNextPendingJobExecution');
     expect(operation('data', 'GET', '/things/t/jobs/j1')).toBe('data:DescribeJobExecution');
@@ -17,7 +17,7 @@ describe('route table', () => {
     expect(operation('data', 'POST', '/things/t/jobs/j1')).toBe('data:UpdateJobExecution');
   });
 
-  test('control-plane routes (protocol §11)', () => {
+  test('control-plane routes (docs/protocol.md §11)', () => {
     expect(operation('control', 'POST', '/things/t')).toBe('control:CreateThing');
     expect(operation('control', 'GET', '/things/t')).toBe('control:DescribeThing');
     expect(operation('control', 'DELETE', '/things/t')).toBe('control:DeleteThing');

@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { createServer } from 'node:net';
-import { ListenError } from '../../lib/listen.js';
+import { ListenError } from '../../lib/util/listen.js';
 import { startSimulatorServer } from '../../lib/server/server.js';
 import { JobsSimulator } from '../../lib/testing/simulator/jobs-simulator.js';
 

@@ -33,7 +33,7 @@ async function thingWithJob(http: (options: HttpCall) => ReturnType<typeof call>
   expect(created.status).toBe(200);
 }
 
-describe('data plane over HTTP: exact shapes (protocol §10)', () => {
+describe('data plane over HTTP: exact shapes (docs/protocol.md §10)', () => {
   test('GetPending, StartNext ($next literal), Describe (%24next), Update: documents as strings, integer times, no timestamp or clientToken', async () => {
     const http = await start();
     await thingWithJob(http, 'dev:1', 'job-1');
@@ -121,7 +121,7 @@ describe('data plane over HTTP: exact shapes (protocol §10)', () => {
   });
 });
 
-describe('control plane over HTTP (protocol §11)', () => {
+describe('control plane over HTTP (docs/protocol.md §11)', () => {
   test('the shared paths answer per plane; unsigned requests get the data plane', async () => {
     const http = await start();
     await thingWithJob(http, 'dev1', 'job-1');

@@ -11,7 +11,8 @@
  */
 
 import type { Aedes } from 'aedes';
-import { jobsRoot } from '../../client/topics.js';
+import { JobsError } from '../../errors.js';
+import { jobsRoot } from '../../protocol/topics.js';
 
 /**
  * `open`: every client may use every topic. `thing-policy`: a client whose id
@@ -25,11 +26,10 @@ export function thingPolicyAllows(thingName: string, topicOrFilter: string): boo
 }
 
 /** Error a refused PUBLISH fails with (aedes then closes the connection). */
-export class AccessDeniedError extends Error {
+export class AccessDeniedError extends JobsError {
   /** @param clientId - the client. @param topic - the topic it may not use. */
   constructor(clientId: string, topic: string) {
     super(`Client ${clientId} is not authorized to publish to ${topic.slice(0, 300)}.`);
-    this.name = 'AccessDeniedError';
   }
 }
 

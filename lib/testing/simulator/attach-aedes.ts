@@ -10,9 +10,9 @@
 import type { Aedes, AedesPublishPacket, Client } from 'aedes';
 import { MqttFront, type FrontTarget } from './mqtt-front.js';
 
-/** QoS of replies: AWS was seen answering a non-subscribed requester at QoS 0 (protocol §2.2). */
+/** QoS of replies: AWS was seen answering a non-subscribed requester at QoS 0 (docs/protocol.md §2.2). */
 const REPLY_QOS = 0;
-/** QoS of notifications (protocol §13.18 leaves it open): 1, downgraded to each subscription's QoS. */
+/** QoS of notifications (docs/protocol.md §13.18 leaves it open): 1, downgraded to each subscription's QoS. */
 const NOTIFICATION_QOS = 1;
 
 /** A live attachment to one aedes broker. */

@@ -7,10 +7,9 @@
  */
 
 import asyncMqtt, { type AsyncMqttClient, type IClientOptions } from 'async-mqtt';
+import { JOBS_REQUEST_FILTER } from '../../protocol/topics.js';
 import { MqttFront, type FrontTarget } from './mqtt-front.js';
 
-/** The filter that receives every Jobs request of every thing. */
-export const JOBS_REQUEST_FILTER = '$aws/things/+/jobs/#';
 
 /** Connects to `url`, subscribes to every Jobs topic and answers; resolves once subscribed. */
 export async function attachExternal(url: string, options: IClientOptions, target: FrontTarget): Promise<{ client: AsyncMqttClient; detach: () => Promise<void> }> {

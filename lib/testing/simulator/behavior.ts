@@ -1,40 +1,40 @@
 /**
- * Switches for the points the protocol leaves ambiguous (protocol §13). Each
- * default is the one protocol §14 recommends.
+ * Switches for the points the protocol leaves ambiguous (docs/protocol.md §13). Each
+ * default is the one docs/protocol.md §14 recommends.
  * @packageDocumentation
  */
 
-/** How the simulator settles the ambiguous points of protocol §13. */
+/** How the simulator settles the ambiguous points of docs/protocol.md §13. */
 export interface SimulatorBehavior {
-  /** Put `thingName` in MQTT `execution` objects (§13.2). @defaultValue false */
+  /** Put `thingName` in MQTT `execution` objects (docs/protocol.md §13.2). @defaultValue false */
   includeThingNameInExecution: boolean;
-  /** statusDetails given on update: `replace` the whole map, or `merge` into it (§13.3). @defaultValue 'replace' */
+  /** statusDetails given on update: `replace` the whole map, or `merge` into it (docs/protocol.md §13.3). @defaultValue 'replace' */
   statusDetailsUpdate: 'replace' | 'merge';
-  /** Most statusDetails pairs a device may send; `undefined` for no limit (§13.4). @defaultValue undefined */
+  /** Most statusDetails pairs a device may send; `undefined` for no limit (docs/protocol.md §13.4). @defaultValue undefined */
   maxStatusDetailsPairs: number | undefined;
-  /** Let a device move QUEUED straight to SUCCEEDED or FAILED (§13.5); if false, InvalidStateTransition. @defaultValue true */
+  /** Let a device move QUEUED straight to SUCCEEDED or FAILED (docs/protocol.md §13.5); if false, InvalidStateTransition. @defaultValue true */
   allowQueuedToTerminal: boolean;
-  /** Describe of a terminal execution: `return` it, or reject with `TerminalStateReached` (§13.7). @defaultValue 'return' */
+  /** Describe of a terminal execution: `return` it, or reject with `TerminalStateReached` (docs/protocol.md §13.7). @defaultValue 'return' */
   describeTerminal: 'return' | 'TerminalStateReached';
   /**
-   * VersionMismatch over the HTTP data plane (§13.8): 400 `InvalidRequestException`,
+   * VersionMismatch over the HTTP data plane (docs/protocol.md §13.8): 400 `InvalidRequestException`,
    * or 409 `InvalidStateTransitionException`. Read by the HTTP front.
    * @defaultValue 'InvalidRequestException'
    */
   httpVersionMismatch: 'InvalidRequestException' | 'InvalidStateTransitionException';
-  /** Service-side transitions (CANCELED, TIMED_OUT, REMOVED) bump versionNumber (§13.11). @defaultValue false */
+  /** Service-side transitions (CANCELED, TIMED_OUT, REMOVED) bump versionNumber (docs/protocol.md §13.11). @defaultValue false */
   serviceTransitionsBumpVersion: boolean;
-  /** Longest clientToken accepted; longer gets InvalidRequest; `undefined` for no limit (§13.16). @defaultValue 64 */
+  /** Longest clientToken accepted; longer gets InvalidRequest; `undefined` for no limit (docs/protocol.md §13.16). @defaultValue 64 */
   clientTokenMaxLength: number | undefined;
-  /** start-next on an IN_PROGRESS head applies `stepTimeoutInMinutes` (§13.14). @defaultValue false */
+  /** start-next on an IN_PROGRESS head applies `stepTimeoutInMinutes` (docs/protocol.md §13.14). @defaultValue false */
   startNextStepTimerOnInProgress: boolean;
-  /** Most pending executions listed by GetPending and `notify` (protocol §9: 10). @defaultValue 10 */
+  /** Most pending executions listed by GetPending and `notify` (docs/protocol.md §9: 10). @defaultValue 10 */
   maxPendingListed: number;
   /** Milliseconds (simulator clock) a deleted job stays DELETION_IN_PROGRESS. @defaultValue 0 */
   deletionDelayMs: number;
 }
 
-/** The §14 defaults. */
+/** The docs/protocol.md §14 defaults. */
 export const DEFAULT_BEHAVIOR: Readonly<SimulatorBehavior> = Object.freeze({
   includeThingNameInExecution: false,
   statusDetailsUpdate: 'replace',

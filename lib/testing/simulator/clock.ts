@@ -30,12 +30,12 @@ export const systemClock: SimulatorClock = {
   clearTimeout: (handle) => globalThis.clearTimeout(handle as Parameters<typeof globalThis.clearTimeout>[0]),
 };
 
-/** MQTT and HTTP data-plane time: integer epoch seconds (protocol §3, §10). */
+/** MQTT and HTTP data-plane time: integer epoch seconds (docs/protocol.md §3, docs/protocol.md §10). */
 export function toDeviceSeconds(ms: number): number {
   return Math.floor(ms / 1000);
 }
 
-/** Control-plane time: epoch seconds, fractional (protocol §11). */
+/** Control-plane time: epoch seconds, fractional (docs/protocol.md §11). */
 export function toControlSeconds(ms: number): number {
   return ms / 1000;
 }

@@ -1,11 +1,11 @@
 /**
  * Control plane: job executions (DescribeJobExecution, ListJobExecutionsForThing,
- * ListJobExecutionsForJob, CancelJobExecution; protocol §11).
+ * ListJobExecutionsForJob, CancelJobExecution; docs/protocol.md §11).
  * @packageDocumentation
  */
 
-import { JOB_EXECUTION_STATUSES, type JobExecutionStatus } from '../../client/messages.js';
-import { statusDetailsProblem } from '../../client/validate.js';
+import { JOB_EXECUTION_STATUSES, type JobExecutionStatus } from '../../protocol/shapes.js';
+import { statusDetailsProblem } from '../../protocol/rules.js';
 import type { SimulatorCore } from './core.js';
 import { findJob } from './control-jobs.js';
 import { jobIdOf, optionalEnum, optionalFlag, optionalInteger, requestFields, thingNameOf } from './control-validation.js';
@@ -137,7 +137,7 @@ export function listJobExecutionsForJob(core: SimulatorCore, request: ListJobExe
 /**
  * CancelJobExecution: QUEUED → CANCELED; IN_PROGRESS only with `force`;
  * a terminal one is InvalidStateTransitionException; a wrong `expectedVersion`
- * is VersionConflictException (protocol §11).
+ * is VersionConflictException (docs/protocol.md §11).
  */
 export function cancelJobExecution(core: SimulatorCore, request: CancelJobExecutionRequest): Record<string, never> {
   const fields = requestFields(request);

@@ -1,11 +1,11 @@
 /**
  * Control plane: jobs (CreateJob, DescribeJob, ListJobs, CancelJob, DeleteJob,
- * GetJobDocument; protocol §8, §11).
+ * GetJobDocument; docs/protocol.md §8, docs/protocol.md §11).
  * @packageDocumentation
  */
 
-import type { JsonObject } from '../../client/messages.js';
-import { isValidThingName } from '../../client/validate.js';
+import type { JsonObject } from '../../protocol/json.js';
+import { isValidThingName } from '../../protocol/rules.js';
 import type { SimulatorCore } from './core.js';
 import { ensureThing } from './control-things.js';
 import {
@@ -104,7 +104,7 @@ export interface DeleteJobRequest {
 const MAX_DOCUMENT_LENGTH = 32768;
 const MAX_DELETING_JOBS = 10;
 
-/** CreateJob: one QUEUED execution per target thing; `notify` / `notify-next` as protocol §6. */
+/** CreateJob: one QUEUED execution per target thing; `notify` / `notify-next` as docs/protocol.md §6. */
 export function createJob(core: SimulatorCore, request: CreateJobRequest, autoCreateThings: boolean): JobIdentity {
   const fields = requestFields(request);
   const jobId = jobIdOf(fields.jobId);
@@ -173,7 +173,7 @@ export function listJobs(core: SimulatorCore, request: ListJobsRequest = {}): Li
 
 /**
  * CancelJob: the job becomes CANCELED; QUEUED executions become CANCELED;
- * IN_PROGRESS ones too only with `force` (protocol §8). A canceled job may be
+ * IN_PROGRESS ones too only with `force` (docs/protocol.md §8). A canceled job may be
  * canceled again, e.g. with `force` to end its IN_PROGRESS executions.
  */
 export function cancelJob(core: SimulatorCore, request: CancelJobRequest): JobIdentity {

@@ -1,5 +1,5 @@
 /**
- * Control plane: things (CreateThing, DescribeThing, DeleteThing; protocol §11).
+ * Control plane: things (CreateThing, DescribeThing, DeleteThing; docs/protocol.md §11).
  * @packageDocumentation
  */
 
@@ -97,7 +97,7 @@ export function describeThing(core: SimulatorCore, request: { thingName: string 
 
 /**
  * DeleteThing: succeeds for an unknown thing. The thing's pending executions
- * become REMOVED (protocol §7.2: "thing deleted").
+ * become REMOVED (docs/protocol.md §7.2: "thing deleted").
  */
 export function deleteThing(core: SimulatorCore, request: { thingName: string }): Record<string, never> {
   const thingName = thingNameOf(requestFields(request).thingName);

@@ -1,11 +1,11 @@
 /**
- * Checks control-plane input by the AWS rules (protocol §9, §11). The input
+ * Checks control-plane input by the AWS rules (docs/protocol.md §9, docs/protocol.md §11). The input
  * may come from an HTTP body, so every type is checked at run time; a failure
  * is an `InvalidRequestException`.
  * @packageDocumentation
  */
 
-import { isValidJobId, isValidThingName } from '../../client/validate.js';
+import { isValidJobId, isValidThingName } from '../../protocol/rules.js';
 import { invalidRequest } from './simulator-error.js';
 
 const NO_CONTROL = /^[^\p{C}]+$/u;

@@ -1,11 +1,11 @@
 /**
  * The state machine shared by the device planes and the control plane:
- * execution transitions, timers, job completion (protocol §7, §8).
+ * execution transitions, timers, job completion (docs/protocol.md §7, docs/protocol.md §8).
  * @packageDocumentation
  */
 
 import type { Emitter } from 'mitt';
-import type { JobExecutionStatus } from '../../client/messages.js';
+import type { JobExecutionStatus } from '../../protocol/shapes.js';
 import type { SimulatorBehavior } from './behavior.js';
 import type { SimulatorClock } from './clock.js';
 import type { SimulatorEvents } from './events.js';
@@ -25,7 +25,7 @@ export class SimulatorCore {
   /** Execution timeout timers. */
   readonly timers: ExecutionTimers;
 
-  /** @param clock - time source. @param behavior - §14 switches. @param events - notification sink. */
+  /** @param clock - time source. @param behavior - docs/protocol.md §14 switches. @param events - notification sink. */
   constructor(
     readonly clock: SimulatorClock,
     readonly behavior: SimulatorBehavior,
@@ -66,7 +66,7 @@ export class SimulatorCore {
 
   /**
    * Sets (minutes > 0) or cancels (-1) the step timer. A new step deadline
-   * never passes the in-progress deadline (protocol §7.6).
+   * never passes the in-progress deadline (docs/protocol.md §7.6).
    */
   setStepTimer(execution: ExecutionRecord, minutes: number, nowMs: number): void {
     if (minutes < 0) {
@@ -88,7 +88,7 @@ export class SimulatorCore {
     this.maybeComplete(execution.job, nowMs);
   }
 
-  /** A SNAPSHOT job in progress completes when every execution is terminal (protocol §8). */
+  /** A SNAPSHOT job in progress completes when every execution is terminal (docs/protocol.md §8). */
   maybeComplete(job: JobRecord, nowMs: number): void {
     if (job.status !== 'IN_PROGRESS' || job.targetSelection !== 'SNAPSHOT') return;
     for (const execution of job.executions.values()) if (isPending(execution.status)) return;

@@ -1,12 +1,13 @@
 /**
- * The four device operations (protocol §4), independent of the transport:
+ * The four device operations (docs/protocol.md §4), independent of the transport:
  * each takes the parsed request and returns the AWS reply or rejection,
  * without `clientToken` and `timestamp` (the front adds them).
  * @packageDocumentation
  */
 
-import type { JobExecutionState, JobExecutionSummary, JsonObject, RejectedErrorCode } from '../../client/messages.js';
-import { isValidJobId, isValidThingName, NEXT_JOB_ID } from '../../client/validate.js';
+import type { JobExecutionState, JobExecutionSummary, RejectedErrorCode } from '../../protocol/shapes.js';
+import type { JsonObject } from '../../protocol/json.js';
+import { isValidJobId, isValidThingName, NEXT_JOB_ID } from '../../protocol/rules.js';
 import type { SimulatorCore } from './core.js';
 import {
   checkClientToken,
@@ -22,7 +23,7 @@ import {
 import { isPending, type ExecutionRecord } from './model.js';
 import { deviceExecution, executionState, executionSummary, jobDocumentFor, type DeviceJobExecution, type DeviceProtocol } from './shapes.js';
 
-/** Why a device request was rejected: the `code`, `message` and (for two codes) `executionState` of protocol §4.5. */
+/** Why a device request was rejected: the `code`, `message` and (for two codes) `executionState` of docs/protocol.md §4.5. */
 export interface DeviceError {
   /** The rejection's error code. */
   code: RejectedErrorCode;
@@ -103,7 +104,7 @@ function render(core: SimulatorCore, execution: ExecutionRecord, protocol: Devic
   });
 }
 
-/** GetPendingJobExecutions (protocol §4.1). Never changes state. */
+/** GetPendingJobExecutions (docs/protocol.md §4.1). Never changes state. */
 export function getPending(core: SimulatorCore, thingName: string, request: unknown): DeviceResult<GetPendingReply> {
   return guarded(() => {
     checkThing(thingName);
@@ -116,7 +117,7 @@ export function getPending(core: SimulatorCore, thingName: string, request: unkn
   });
 }
 
-/** StartNextPendingJobExecution (protocol §4.2). */
+/** StartNextPendingJobExecution (docs/protocol.md §4.2). */
 export function startNext(core: SimulatorCore, thingName: string, request: unknown, protocol: DeviceProtocol = 'mqtt'): DeviceResult<ExecutionReply> {
   return guarded<ExecutionReply>(() => {
     checkThing(thingName);
@@ -144,7 +145,7 @@ export function startNext(core: SimulatorCore, thingName: string, request: unkno
   });
 }
 
-/** DescribeJobExecution (protocol §4.3); `jobId` may be `$next`. Never changes state. */
+/** DescribeJobExecution (docs/protocol.md §4.3); `jobId` may be `$next`. Never changes state. */
 export function describe(
   core: SimulatorCore,
   thingName: string,
@@ -176,7 +177,7 @@ export function describe(
   });
 }
 
-/** UpdateJobExecution (protocol §4.4). */
+/** UpdateJobExecution (docs/protocol.md §4.4). */
 export function update(
   core: SimulatorCore,
   thingName: string,

@@ -1,11 +1,11 @@
 /**
- * Reads the fields of a device request (protocol §4) from an untrusted,
+ * Reads the fields of a device request (docs/protocol.md §4) from an untrusted,
  * already-parsed payload. Unknown fields are ignored; `null` reads as absent;
  * a wrong type is an `InvalidRequest`.
  * @packageDocumentation
  */
 
-import { isDeviceStatus, isValidStepTimeout, LIMITS, statusDetailsProblem, type DeviceStatus } from '../../client/validate.js';
+import { isDeviceStatus, isValidStepTimeout, LIMITS, statusDetailsProblem, type DeviceStatus } from '../../protocol/rules.js';
 import type { SimulatorBehavior } from './behavior.js';
 
 /** A reason to reject a request with `InvalidRequest`. */
@@ -20,7 +20,7 @@ export function requestObject(request: unknown): Fields {
   return request as Fields;
 }
 
-/** Checks the clientToken (§13.16: at most 64 characters by default). */
+/** Checks the clientToken (docs/protocol.md §13.16: at most 64 characters by default). */
 export function checkClientToken(fields: Fields, behavior: SimulatorBehavior): void {
   const token = present(fields, 'clientToken');
   if (token === undefined) return;
@@ -44,7 +44,7 @@ export function optionalCount(fields: Fields, key: string): number | undefined {
   throw new RequestProblem(`${key} must be a non-negative integer.`);
 }
 
-/** Reads `expectedVersion`: a number or a numeric string (protocol §3). */
+/** Reads `expectedVersion`: a number or a numeric string (docs/protocol.md §3). */
 export function optionalVersion(fields: Fields): number | undefined {
   const value = present(fields, 'expectedVersion');
   if (value === undefined) return undefined;
@@ -53,7 +53,7 @@ export function optionalVersion(fields: Fields): number | undefined {
   throw new RequestProblem('expectedVersion must be a non-negative integer, as a number or a numeric string.');
 }
 
-/** Reads and validates `statusDetails` (protocol §7.5). */
+/** Reads and validates `statusDetails` (docs/protocol.md §7.5). */
 export function optionalStatusDetails(fields: Fields, behavior: SimulatorBehavior): Record<string, string> | undefined {
   const value = present(fields, 'statusDetails');
   if (value === undefined) return undefined;

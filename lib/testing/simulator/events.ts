@@ -4,8 +4,8 @@
  * @packageDocumentation
  */
 
-import type { JobExecutionsChangedNotification } from '../../client/messages.js';
-import { createEmitter as createTypedEmitter, type Emitter, type EventType } from '../../emitter.js';
+import type { JobExecutionsChangedNotification } from '../../protocol/shapes.js';
+import { createEmitter as createTypedEmitter, type Emitter, type EventType } from '../../util/emitter.js';
 import type { DeviceJobExecution } from './shapes.js';
 
 /** `notify-next` as the simulator publishes it over MQTT. */

@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 
-import type { JobsOperation } from '../../client/topics.js';
+import type { JobsOperation } from '../../protocol/topics.js';
 
 /** Which requests a fault applies to; an absent member matches anything. */
 export interface FaultMatch {

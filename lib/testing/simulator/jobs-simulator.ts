@@ -9,7 +9,7 @@ import type { Aedes } from 'aedes';
 import type { IClientOptions } from 'async-mqtt';
 import type { Emitter } from 'mitt';
 import { JobsError } from '../../errors.js';
-import type { JobsOperation } from '../../client/topics.js';
+import type { JobsOperation } from '../../protocol/topics.js';
 import type { TestBroker } from '../broker.js';
 import { installThingPolicy, type AccessControl } from './access-control.js';
 import { attachToAedes, type AedesAttachment } from './attach-aedes.js';
@@ -70,7 +70,7 @@ export interface JobsSimulatorOptions {
   region?: string;
   /** @defaultValue '123456789012' */
   accountId?: string;
-  /** Switches for the ambiguous points (protocol §14). @defaultValue {@link DEFAULT_BEHAVIOR} */
+  /** Switches for the ambiguous points (docs/protocol.md §14). @defaultValue {@link DEFAULT_BEHAVIOR} */
   behavior?: Partial<SimulatorBehavior>;
   /** createJob registers unknown target things instead of failing with ResourceNotFoundException. @defaultValue false */
   autoCreateThings?: boolean;
@@ -95,7 +95,7 @@ export type ExternalBrokerOptions = IClientOptions;
 export type SimulatorEventHandler<K extends keyof SimulatorEvents> = (event: SimulatorEvents[K]) => void;
 
 /**
- * An AWS IoT Jobs service in process (protocol §3 to §8, §11).
+ * An AWS IoT Jobs service in process (docs/protocol.md §3 to docs/protocol.md §8, docs/protocol.md §11).
  *
  * Control-plane methods take and return AWS's shapes with fractional epoch
  * seconds and throw {@link SimulatorError}. Device operations take the parsed
@@ -104,7 +104,7 @@ export type SimulatorEventHandler<K extends keyof SimulatorEvents> = (event: Sim
 export class JobsSimulator {
   /** The simulator's clock. */
   readonly clock: SimulatorClock;
-  /** The §14 switches in force. */
+  /** The docs/protocol.md §14 switches in force. */
   readonly behavior: Readonly<SimulatorBehavior>;
   /** The simulated region. */
   readonly region: string;

@@ -4,9 +4,10 @@
  * @packageDocumentation
  */
 
-import type { JobExecutionStatus, JsonObject } from '../../client/messages.js';
+import type { JobExecutionStatus } from '../../protocol/shapes.js';
+import type { JsonObject } from '../../protocol/json.js';
 
-/** A job's status (protocol §8; SCHEDULED is not simulated). */
+/** A job's status (docs/protocol.md §8; SCHEDULED is not simulated). */
 export type JobStatus = 'IN_PROGRESS' | 'CANCELED' | 'COMPLETED' | 'DELETION_IN_PROGRESS';
 
 /** Every job status the control plane accepts as a filter. */

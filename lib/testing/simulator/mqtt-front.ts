@@ -1,15 +1,15 @@
 /**
  * The MQTT face of the simulator, independent of how it is attached: maps a
- * request topic to an operation (protocol §2), parses the payload (§3),
+ * request topic to an operation (docs/protocol.md §2), parses the payload (docs/protocol.md §3),
  * answers on `<request>/accepted` or `<request>/rejected` with `timestamp` and
  * the echoed `clientToken`, applies reply faults, and publishes notifications
  * after the reply of the request that caused them.
  * @packageDocumentation
  */
 
-import type { RejectedErrorCode } from '../../client/messages.js';
-import { MAX_PAYLOAD_BYTES } from '../../client/messages.js';
-import { acceptedTopic, notifyNextTopic, notifyTopic, parseJobsTopic, rejectedTopic, type JobsOperation } from '../../client/topics.js';
+import type { RejectedErrorCode } from '../../protocol/shapes.js';
+import { MAX_PAYLOAD_BYTES } from '../../protocol/codec.js';
+import { acceptedTopic, notifyNextTopic, notifyTopic, isJobsRequestCandidate, parseJobsTopic, rejectedTopic, type JobsOperation } from '../../protocol/topics.js';
 import { toDeviceSeconds, type SimulatorClock } from './clock.js';
 import type { DeviceError, DeviceResult } from './device-api.js';
 import type { NotifyEvent, NotifyNextEvent } from './events.js';
@@ -28,7 +28,6 @@ export interface FrontTarget {
 /** Sends one MQTT message; must not throw. */
 export type Send = (topic: string, payload: string) => void;
 
-const JOBS_PREFIX = '$aws/things/';
 
 /** One attachment's protocol logic. */
 export class MqttFront {
@@ -83,7 +82,7 @@ export class MqttFront {
 
   private answer(topic: string, payload: Uint8Array, reply: Send): void {
     const parsedTopic = parseJobsTopic(topic);
-    const parsedPayload = parsePayload(payload);
+    const parsedPayload = readRequestPayload(payload);
     const clientToken = parsedPayload.ok ? tokenOf(parsedPayload.value) : undefined;
     if (parsedTopic?.kind !== 'request') {
       const message = `The topic ${topic.slice(0, 300)} does not map to any Jobs API.`;
@@ -144,25 +143,10 @@ export class MqttFront {
   }
 }
 
-/**
- * True for a topic under `$aws/things/<thing>/jobs/` that a device may have
- * meant as a request: replies and notifications (which the service itself
- * publishes) are left alone.
- */
-export function isJobsRequestCandidate(topic: string): boolean {
-  if (!topic.startsWith(JOBS_PREFIX)) return false;
-  const levels = topic.slice(JOBS_PREFIX.length).split('/');
-  if (levels[1] !== 'jobs') return false;
-  const last = levels[levels.length - 1];
-  if (levels.length > 2 && (last === 'accepted' || last === 'rejected')) return false;
-  const parsed = parseJobsTopic(topic);
-  return parsed === undefined || parsed.kind === 'request';
-}
-
 type ParsedPayload = { ok: true; value: unknown } | { ok: false; code: RejectedErrorCode; message: string };
 
 /** Empty reads as `{}`; non-UTF-8 or non-JSON is InvalidJson; over 128 KiB is InvalidRequest. */
-function parsePayload(payload: Uint8Array): ParsedPayload {
+function readRequestPayload(payload: Uint8Array): ParsedPayload {
   if (payload.byteLength === 0) return { ok: true, value: {} };
   if (payload.byteLength > MAX_PAYLOAD_BYTES) {
     return { ok: false, code: 'InvalidRequest', message: `The payload of ${payload.byteLength} bytes exceeds ${MAX_PAYLOAD_BYTES} bytes.` };

@@ -1,5 +1,5 @@
 /**
- * Decides the notifications (protocol §6): it snapshots each affected thing's
+ * Decides the notifications (docs/protocol.md §6): it snapshots each affected thing's
  * pending set and head before a change, compares after, and emits `notify`
  * only when the set gained or lost a member and `notify-next` only when the
  * head's identity changed.
@@ -7,7 +7,7 @@
  */
 
 import type { Emitter } from 'mitt';
-import type { JobExecutionSummary } from '../../client/messages.js';
+import type { JobExecutionSummary } from '../../protocol/shapes.js';
 import type { SimulatorBehavior } from './behavior.js';
 import { toDeviceSeconds, type SimulatorClock } from './clock.js';
 import { deviceExecution, executionSummary } from './shapes.js';

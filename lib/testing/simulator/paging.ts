@@ -1,6 +1,6 @@
 /**
  * `maxResults` / `nextToken` paging of the control-plane list operations
- * (maxResults 1-250, protocol §9). Tokens are opaque to callers.
+ * (maxResults 1-250, docs/protocol.md §9). Tokens are opaque to callers.
  * @packageDocumentation
  */
 

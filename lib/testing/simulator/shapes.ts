@@ -1,11 +1,12 @@
 /**
  * Builds the wire shapes of the simulator's records: the device planes'
- * (integer seconds, protocol §4) and the control plane's (fractional seconds,
- * protocol §11).
+ * (integer seconds, docs/protocol.md §4) and the control plane's (fractional seconds,
+ * docs/protocol.md §11).
  * @packageDocumentation
  */
 
-import type { JobExecution, JobExecutionState, JobExecutionStatus, JobExecutionSummary, JsonObject, StatusDetails } from '../../client/messages.js';
+import type { JobExecution, JobExecutionState, JobExecutionStatus, JobExecutionSummary, StatusDetails } from '../../protocol/shapes.js';
+import type { JsonObject } from '../../protocol/json.js';
 import { toControlSeconds, toDeviceSeconds } from './clock.js';
 import { deadlineOf, type ExecutionRecord, type JobRecord, type JobStatus, type TargetSelection } from './model.js';
 
@@ -32,9 +33,9 @@ export function secondsBeforeTimedOut(execution: ExecutionRecord, nowMs: number)
   return deadline === undefined ? undefined : Math.max(0, Math.ceil((deadline - nowMs) / 1000));
 }
 
-/** The device-plane JobExecution (protocol §4). */
+/** The device-plane JobExecution (docs/protocol.md §4). */
 export function deviceExecution(execution: ExecutionRecord, options: DeviceExecutionOptions): DeviceJobExecution {
-  // Built in the field order of AWS's live captures (protocol §4).
+  // Built in the field order of AWS's live captures (docs/protocol.md §4).
   const out: DeviceJobExecution = {
     jobId: execution.job.jobId,
     ...(options.includeThingName ? { thingName: execution.thingName } : {}),

@@ -1,6 +1,6 @@
 /**
  * Control-plane errors of the simulator, named and numbered as the AWS IoT
- * control plane names them (protocol §11).
+ * control plane names them (docs/protocol.md §11).
  * @packageDocumentation
  */
 

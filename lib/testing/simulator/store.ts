@@ -51,7 +51,7 @@ export class SimulatorStore {
   }
 
   /**
-   * The thing's pending executions in "next" order (protocol §7.7): IN_PROGRESS
+   * The thing's pending executions in "next" order (docs/protocol.md §7.7): IN_PROGRESS
    * first, then QUEUED; within each, oldest queued first, then creation order.
    */
   pending(thingName: string): ExecutionRecord[] {

@@ -1,5 +1,5 @@
 /**
- * Execution timers (protocol §7.6): one clock timer per execution, set for the
+ * Execution timers (docs/protocol.md §7.6): one clock timer per execution, set for the
  * earliest of its step deadline and its in-progress deadline.
  * @packageDocumentation
  */

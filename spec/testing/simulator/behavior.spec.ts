@@ -1,4 +1,4 @@
-/** The protocol §14 switches, each flipped from its default. */
+/** The docs/protocol.md §14 switches, each flipped from its default. */
 import { afterEach, expect, test } from '@jest/globals';
 import { JobsSimulator } from '../../../lib/testing/simulator/jobs-simulator.js';
 import { DEFAULT_BEHAVIOR, type SimulatorBehavior } from '../../../lib/testing/simulator/behavior.js';
@@ -18,7 +18,7 @@ afterEach(async () => {
   await sim.close();
 });
 
-test('the defaults are those of protocol §14', () => {
+test('the defaults are those of docs/protocol.md §14', () => {
   expect(make({}).behavior).toEqual(DEFAULT_BEHAVIOR);
   expect(DEFAULT_BEHAVIOR).toMatchObject({
     includeThingNameInExecution: false,

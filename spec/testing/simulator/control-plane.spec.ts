@@ -1,5 +1,5 @@
 /**
- * The in-process control API (protocol §8, §11): AWS names, shapes, errors,
+ * The in-process control API (docs/protocol.md §8, §11): AWS names, shapes, errors,
  * fractional-second times.
  */
 import { afterEach, beforeEach, describe, expect, jest, test } from '@jest/globals';

@@ -168,7 +168,7 @@ describe('DescribeJobExecution', () => {
     expect(((await device.request('/$next/get')).payload.execution as { versionNumber: number }).versionNumber).toBe(2);
   });
 
-  test('a terminal execution is returned (protocol §14 default)', async () => {
+  test('a terminal execution is returned (docs/protocol.md §14 default)', async () => {
     queueJob(harness.simulator, 'job1', ['t1']);
     const device = await quietDevice();
     await device.request('/job1/update', { status: 'SUCCEEDED' });
@@ -289,7 +289,7 @@ describe('UpdateJobExecution', () => {
     expect(reply.payload.executionState).toEqual({ status: 'IN_PROGRESS', versionNumber: 2 });
   });
 
-  test('QUEUED → SUCCEEDED directly is allowed (protocol §14 default)', async () => {
+  test('QUEUED → SUCCEEDED directly is allowed (docs/protocol.md §14 default)', async () => {
     const device = await quietDevice();
     expect((await device.request('/job1/update', { status: 'SUCCEEDED', includeJobExecutionState: true })).payload.executionState).toEqual({
       status: 'SUCCEEDED',

@@ -196,7 +196,7 @@ describe('notify and notify-next', () => {
   });
 });
 
-describe('the worked sequence of protocol §6.3', () => {
+describe('the worked sequence of docs/protocol.md §6.3', () => {
   test('create job1, job2; start job1; create job3; job1 SUCCEEDED; job3 IN_PROGRESS; job2 REJECTED; job3 force-deleted', async () => {
     const device = await harness.device('t1');
     const sim = harness.simulator;

@@ -85,7 +85,7 @@ describe('step timer', () => {
     expect(executionOf('job1').status).toBe('TIMED_OUT');
   });
 
-  test('capped by the in-progress deadline: the worked example of protocol §7.6', async () => {
+  test('capped by the in-progress deadline: the worked example of docs/protocol.md §7.6', async () => {
     queueJob(harness.simulator, 'job1', ['t1'], { timeoutConfig: { inProgressTimeoutInMinutes: 20 } });
     const dev = await device('t1', false);
     const remaining = async (): Promise<unknown> => ((await dev.request('/job1/get', { includeJobDocument: false })).payload.execution as Record<string, unknown>).approximateSecondsBeforeTimedOut;

@@ -6,11 +6,6 @@
  * @packageDocumentation
  */
 
-export { fromMqttJs } from './mqtt-js-adapter.js';
-export type { MqttJsClient } from './mqtt-js-adapter.js';
-export { connect } from './connect.js';
-export type { ConnectOptions } from './connect.js';
-
 /** QoS levels the Jobs client uses (AWS IoT Core supports 0 and 1). */
 export type JobsQoS = 0 | 1;
 

@@ -5,8 +5,8 @@
  */
 
 import type { AsyncMqttClient } from 'async-mqtt';
-import { createInMemoryBroker, type TestBroker, type TestClientOptions } from '../broker.js';
-import { JobsSimulator, type JobsSimulatorOptions } from './jobs-simulator.js';
+import { createInMemoryBroker, type TestBroker, type TestClientOptions } from './broker.js';
+import { JobsSimulator, type JobsSimulatorOptions } from './simulator/jobs-simulator.js';
 
 /** What {@link createTestEnvironment} returns. */
 export interface TestEnvironment {

@@ -1,15 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { InvalidArgumentError } from '../../lib/errors.js';
-import {
-  assertClientToken,
-  assertDescribeJobId,
-  assertDeviceStatus,
-  assertJobId,
-  assertStatusDetails,
-  assertStepTimeout,
-  assertThingName,
-  assertTimeoutMs,
-} from '../../lib/client/validate.js';
+import { assertClientToken, assertDescribeJobId, assertDeviceStatus, assertJobId, assertStatusDetails, assertStepTimeout, assertThingName, assertTimeoutMs } from '../../lib/client/arguments.js';
 
 /** Asserts that `fn` throws an InvalidArgumentError for `field`. */
 function expectInvalid(fn: () => void, field: string): void {

@@ -1,20 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import {
-  decodeDescribeAccepted,
-  decodeGetPendingAccepted,
-  decodeJobExecutionsChanged,
-  decodeNextJobExecutionChanged,
-  decodeRejected,
-  decodeStartNextAccepted,
-  decodeUpdateAccepted,
-  encodeDescribeRequest,
-  encodeGetPendingRequest,
-  encodeStartNextRequest,
-  encodeUpdateRequest,
-  parsePayload,
-  type DecodeResult,
-  type Payload,
-} from '../../lib/client/messages.js';
+import { decodeDescribeAccepted, decodeGetPendingAccepted, decodeJobExecutionsChanged, decodeNextJobExecutionChanged, decodeRejected, decodeStartNextAccepted, decodeUpdateAccepted, encodeDescribeRequest, encodeGetPendingRequest, encodeStartNextRequest, encodeUpdateRequest, parsePayload, type DecodeResult, type Payload } from '../../lib/protocol/codec.js';
 
 const ALL_DECODERS: Array<[string, (payload: Payload) => DecodeResult<unknown>]> = [
   ['getPending', decodeGetPendingAccepted],
@@ -69,7 +54,7 @@ describe('encoders keep falsy-but-present fields and drop undefined ones', () =>
   });
 });
 
-describe('decoders accept the live captures of protocol §4 and §6', () => {
+describe('decoders accept the live captures of docs/protocol.md §4 and §6', () => {
   test('get/accepted', () => {
     const value = decoded(
       decodeGetPendingAccepted(

@@ -1,13 +1,13 @@
 /**
- * AWS IoT Jobs MQTT topics (protocol §2.1). This is the only file that spells
- * `$aws/things/`. Builders expect names that already passed validation
- * (`validate.ts`); the parser checks every level itself, because its input
+ * AWS IoT Jobs MQTT topics (docs/protocol.md §2.1). This is the only file that spells
+ * `$aws/`. Builders expect names that already passed validation
+ * (`rules.ts`); the parser checks every level itself, because its input
  * comes from the network.
  * @packageDocumentation
  */
 
 import { InvalidArgumentError } from '../errors.js';
-import { isValidJobId, isValidThingName, NEXT_JOB_ID } from './validate.js';
+import { isValidJobId, isValidThingName, NEXT_JOB_ID } from './rules.js';
 
 /** The four request/response operations of the Jobs MQTT API. */
 export type JobsOperation = 'getPending' | 'startNext' | 'describe' | 'update';
@@ -193,7 +193,7 @@ function replyKind(level: string | undefined): 'accepted' | 'rejected' | undefin
   return level === 'accepted' || level === 'rejected' ? level : undefined;
 }
 
-/** `<jobId>/get` or `<jobId>/update`; `$next` only with `get` (protocol §2). */
+/** `<jobId>/get` or `<jobId>/update`; `$next` only with `get` (docs/protocol.md §2). */
 function jobOperation(
   jobId: string | undefined,
   verb: string | undefined,
@@ -207,4 +207,22 @@ function jobOperation(
 function requireJobId(operation: JobsOperation, jobId: string | undefined): string {
   if (jobId === undefined) throw new InvalidArgumentError('jobId', `given for ${operation}`);
   return jobId;
+}
+
+/** The filter that receives every Jobs request (and reply) of every thing: `$aws/things/+/jobs/#`. */
+export const JOBS_REQUEST_FILTER = `${PREFIX}+/${JOBS_LEVEL}/#`;
+
+/**
+ * True for a topic under `$aws/things/<thing>/jobs/` that a device may have
+ * meant as a request: replies and notifications (which the service itself
+ * publishes) are left alone.
+ */
+export function isJobsRequestCandidate(topic: string): boolean {
+  if (!topic.startsWith(PREFIX)) return false;
+  const levels = topic.slice(PREFIX.length).split('/');
+  if (levels[1] !== JOBS_LEVEL) return false;
+  const last = levels[levels.length - 1];
+  if (levels.length > 2 && (last === 'accepted' || last === 'rejected')) return false;
+  const parsed = parseJobsTopic(topic);
+  return parsed === undefined || parsed.kind === 'request';
 }

@@ -5,11 +5,13 @@ import { Socket } from 'node:net';
 import { afterEach, describe, expect, jest, test } from '@jest/globals';
 import { Aedes } from 'aedes';
 import type { AsyncMqttClient } from 'async-mqtt';
-import { connect, fromMqttJs, type MqttConnection } from '../../lib/client/connection.js';
-import { AWS_IOT_MQTT_ALPN, connectOptions } from '../../lib/client/connect.js';
+import type { MqttConnection } from '../../lib/mqtt/connection.js';
+import { connect } from '../../lib/mqtt/connect.js';
+import { fromMqttJs } from '../../lib/mqtt/mqtt-js-adapter.js';
+import { AWS_IOT_MQTT_ALPN, connectOptions } from '../../lib/mqtt/connect.js';
 import { JobsClient } from '../../lib/client/jobs-client.js';
 import { ConnectionClosedError, InvalidArgumentError } from '../../lib/errors.js';
-import { listenOn } from '../../lib/listen.js';
+import { listenOn } from '../../lib/util/listen.js';
 import { closeServer, createTcpBroker, type TcpTestBroker } from '../../lib/testing/broker.js';
 import { JobsSimulator } from '../../lib/testing/simulator/jobs-simulator.js';
 

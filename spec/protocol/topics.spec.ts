@@ -12,10 +12,10 @@ import {
   startNextTopic,
   thingFilters,
   updateTopic,
-} from '../../lib/client/topics.js';
+} from '../../lib/protocol/topics.js';
 import { InvalidArgumentError } from '../../lib/errors.js';
 
-describe('topic builders (protocol §2.1, literal strings from the AWS docs)', () => {
+describe('topic builders (docs/protocol.md §2.1, literal strings from the AWS docs)', () => {
   test.each([
     [getPendingTopic('thing1'), '$aws/things/thing1/jobs/get'],
     [acceptedTopic(getPendingTopic('thing1')), '$aws/things/thing1/jobs/get/accepted'],

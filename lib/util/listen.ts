@@ -5,7 +5,7 @@
  */
 
 import type { AddressInfo, Server } from 'node:net';
-import { JobsError } from './errors.js';
+import { JobsError } from '../errors.js';
 
 /** Which listener of the server. */
 export type ListenerKind = 'mqtt' | 'http';

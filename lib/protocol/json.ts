@@ -56,14 +56,6 @@ export function optionalIntegerField(obj: JsonObject, key: string, path: string)
   return obj[key] === undefined ? undefined : integerField(obj, key, path);
 }
 
-/** Reads an optional boolean field. */
-export function optionalBooleanField(obj: JsonObject, key: string, path: string): boolean | undefined {
-  const value = obj[key];
-  if (value === undefined) return undefined;
-  if (typeof value !== 'boolean') throw new ShapeError(join(path, key), 'true or false');
-  return value;
-}
-
 /** Reads an optional object field. */
 export function optionalObjectField(obj: JsonObject, key: string, path: string): JsonObject | undefined {
   return obj[key] === undefined ? undefined : objectAt(obj[key], join(path, key));
