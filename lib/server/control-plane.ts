@@ -48,6 +48,9 @@ function dispatch(simulator: JobsSimulator, operation: ControlPlaneOperation, re
       return ok(simulator.deleteThing(asRequest(withLabels())));
     case 'CreateJob':
       return ok(simulator.createJob(asRequest(withLabels())));
+    case 'UpdateJob':
+      simulator.updateJob(asRequest(withLabels(q({ namespaceId: queryString(query, 'namespaceId') }))));
+      return { status: 200, body: {} };
     case 'DescribeJob':
       return ok(simulator.describeJob(asRequest(withLabels())));
     case 'GetJobDocument':
@@ -60,13 +63,16 @@ function dispatch(simulator: JobsSimulator, operation: ControlPlaneOperation, re
             targetSelection: queryString(query, 'targetSelection'),
             maxResults: queryInteger(query, 'maxResults', 1),
             nextToken: queryString(query, 'nextToken'),
+            thingGroupName: queryString(query, 'thingGroupName'),
+            thingGroupId: queryString(query, 'thingGroupId'),
+            namespaceId: queryString(query, 'namespaceId'),
           }),
         )),
       );
     case 'CancelJob':
       return ok(simulator.cancelJob(asRequest(withLabels(q({ force: queryBoolean(query, 'force') })))));
     case 'DeleteJob':
-      simulator.deleteJob(asRequest(withLabels(q({ force: queryBoolean(query, 'force') }))));
+      simulator.deleteJob(asRequest(withLabels(q({ force: queryBoolean(query, 'force'), namespaceId: queryString(query, 'namespaceId') }))));
       return { status: 200, body: undefined };
     case 'DescribeJobExecution':
       return ok(simulator.describeJobExecution(asRequest({ ...labels, ...q({ executionNumber: queryInteger(query, 'executionNumber') }) })));

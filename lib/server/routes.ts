@@ -19,6 +19,7 @@ export type ControlPlaneOperation =
   | 'DescribeThing'
   | 'DeleteThing'
   | 'CreateJob'
+  | 'UpdateJob'
   | 'DescribeJob'
   | 'GetJobDocument'
   | 'ListJobs'
@@ -47,6 +48,7 @@ export const ROUTES: readonly Route[] = [
   { plane: 'control', method: 'GET', path: '/jobs', operation: 'ListJobs' },
   { plane: 'control', method: 'PUT', path: '/jobs/{jobId}', operation: 'CreateJob' },
   { plane: 'control', method: 'GET', path: '/jobs/{jobId}', operation: 'DescribeJob' },
+  { plane: 'control', method: 'PATCH', path: '/jobs/{jobId}', operation: 'UpdateJob' },
   { plane: 'control', method: 'DELETE', path: '/jobs/{jobId}', operation: 'DeleteJob' },
   { plane: 'control', method: 'GET', path: '/jobs/{jobId}/job-document', operation: 'GetJobDocument' },
   { plane: 'control', method: 'PUT', path: '/jobs/{jobId}/cancel', operation: 'CancelJob' },

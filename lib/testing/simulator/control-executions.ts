@@ -11,6 +11,7 @@ import { findJob } from './control-jobs.js';
 import { jobIdOf, optionalEnum, optionalFlag, optionalInteger, requestFields, thingNameOf } from './control-validation.js';
 import { isPending, type ExecutionRecord } from './model.js';
 import { page } from './paging.js';
+import { executionByNumber } from './queue-execution.js';
 import { controlExecution, controlExecutionSummary, type ControlJobExecution, type ControlJobExecutionSummary } from './shapes.js';
 import { invalidRequest, invalidTransition, notFound, SimulatorError } from './simulator-error.js';
 
@@ -20,7 +21,7 @@ export interface DescribeJobExecutionRequest {
   jobId: string;
   /** The thing the execution runs on. */
   thingName: string;
-  /** Must match the execution's number if given (the simulator keeps one execution per job and thing). */
+  /** Which execution: an earlier (retried) one by its number; the latest when omitted. */
   executionNumber?: number;
 }
 
@@ -90,11 +91,10 @@ export interface CancelJobExecutionRequest {
 
 /** DescribeJobExecution: no document, statusDetails in `detailsMap`, `thingArn`. */
 export function describeJobExecution(core: SimulatorCore, request: DescribeJobExecutionRequest): { execution: ControlJobExecution } {
-  const execution = findExecution(core, request);
+  const latest = findExecution(core, request);
   const executionNumber = optionalInteger(requestFields(request).executionNumber, 'executionNumber', 0, Number.MAX_SAFE_INTEGER);
-  if (executionNumber !== undefined && executionNumber !== execution.executionNumber) {
-    throw notFound(`Job execution ${execution.job.jobId} number ${executionNumber} for thing ${execution.thingName} cannot be found.`);
-  }
+  const execution = executionByNumber(latest.job, latest.thingName, executionNumber);
+  if (!execution) throw notFound(`Job execution ${latest.job.jobId} number ${executionNumber} for thing ${latest.thingName} cannot be found.`);
   return { execution: controlExecution(execution, core.store.thingArn(execution.thingName), core.clock.now()) };
 }
 

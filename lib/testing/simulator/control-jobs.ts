@@ -17,8 +17,25 @@ import {
   optionalText,
   requestFields,
 } from './control-validation.js';
-import { JOB_STATUSES, type ExecutionRecord, type JobRecord, type JobStatus, type TargetSelection } from './model.js';
+import { cancelJobRecord } from './job-cancel.js';
+import {
+  readAbortConfig,
+  readPresignedUrlConfig,
+  readRetryConfig,
+  readTags,
+  refuseUnmodeled,
+  refuseUnmodeledPlaceholders,
+  type AbortConfig,
+  type JobConfig,
+  type JobTag,
+  type PresignedUrlConfig,
+  type RetryConfig,
+  type SchedulingConfig,
+} from './job-config.js';
+import { JOB_STATUSES, type JobRecord, type JobStatus, type TargetSelection } from './model.js';
 import { page } from './paging.js';
+import { releaseTargets } from './queue-execution.js';
+import { armSchedule, readSchedulingConfig } from './scheduling.js';
 import { jobDescription, jobSummary, type JobDescription, type JobSummary } from './shapes.js';
 import { invalidRequest, invalidTransition, notFound, SimulatorError } from './simulator-error.js';
 
@@ -41,6 +58,49 @@ export interface CreateJobRequest {
     /** Minutes (1-10080) an execution may stay IN_PROGRESS before it goes TIMED_OUT. */
     inProgressTimeoutInMinutes?: number;
   };
+  /** Checked and echoed by DescribeJob (the placeholders it is for are refused: the simulator has no S3). */
+  presignedUrlConfig?: PresignedUrlConfig;
+  /** Retries of FAILED / TIMED_OUT executions: a new execution with `executionNumber` + 1. */
+  jobExecutionsRetryConfig?: RetryConfig;
+  /** Cancels the job when too many executions fail. */
+  abortConfig?: AbortConfig;
+  /** Start and end of the rollout on the simulator's clock; maintenance windows are refused. */
+  schedulingConfig?: SchedulingConfig;
+  /** Checked and kept (the simulator serves no ListTagsForResource). */
+  tags?: JobTag[];
+  /** Not modeled: InvalidRequestException. */
+  jobExecutionsRolloutConfig?: unknown;
+  /** Not modeled: InvalidRequestException. */
+  namespaceId?: string;
+  /** Not modeled: InvalidRequestException. */
+  jobTemplateArn?: string;
+  /** Not modeled: InvalidRequestException. */
+  documentParameters?: Record<string, string>;
+  /** Not modeled: InvalidRequestException. */
+  destinationPackageVersions?: string[];
+}
+
+/** UpdateJob request: the members given replace the job's; the others stay. */
+export interface UpdateJobRequest {
+  /** The job to update. */
+  jobId: string;
+  /** A new description, at most 2028 characters. */
+  description?: string;
+  /** A new in-progress timeout; it applies to executions that start afterwards. */
+  timeoutConfig?: {
+    /** Minutes (1-10080). */
+    inProgressTimeoutInMinutes?: number;
+  };
+  /** A new presigned URL configuration. */
+  presignedUrlConfig?: PresignedUrlConfig;
+  /** A new retry configuration; it applies to executions that end afterwards. */
+  jobExecutionsRetryConfig?: RetryConfig;
+  /** A new abort configuration; evaluated when the next execution ends. */
+  abortConfig?: AbortConfig;
+  /** Not modeled: InvalidRequestException. */
+  jobExecutionsRolloutConfig?: unknown;
+  /** Not modeled: InvalidRequestException. */
+  namespaceId?: string;
 }
 
 /** CreateJob / CancelJob response. */
@@ -71,6 +131,12 @@ export interface ListJobsRequest {
   maxResults?: number;
   /** The `nextToken` of the previous page; omit for the first page. */
   nextToken?: string;
+  /** Not modeled (no thing groups): InvalidRequestException. */
+  thingGroupName?: string;
+  /** Not modeled (no thing groups): InvalidRequestException. */
+  thingGroupId?: string;
+  /** Not modeled: InvalidRequestException. */
+  namespaceId?: string;
 }
 
 /** ListJobs response; `nextToken` only when another page exists. */
@@ -99,19 +165,32 @@ export interface DeleteJobRequest {
   jobId: string;
   /** Allow deleting an IN_PROGRESS job; defaults to false. */
   force?: boolean;
+  /** Not modeled: InvalidRequestException. */
+  namespaceId?: string;
 }
 
 const MAX_DOCUMENT_LENGTH = 32768;
 const MAX_DELETING_JOBS = 10;
 
-/** CreateJob: one QUEUED execution per target thing; `notify` / `notify-next` as docs/protocol.md §6. */
+/**
+ * CreateJob: one QUEUED execution per target thing, with `notify` /
+ * `notify-next` as docs/protocol.md §6; with `schedulingConfig.startTime` the job is
+ * SCHEDULED and its executions are queued at the start.
+ */
 export function createJob(core: SimulatorCore, request: CreateJobRequest, autoCreateThings: boolean): JobIdentity {
   const fields = requestFields(request);
   const jobId = jobIdOf(fields.jobId);
-  const { text, parsed } = readDocument(fields.document, fields.documentSource);
+  refuseUnmodeled(fields, 'CreateJob');
+  const { text, parsed } = readDocument(fields.document);
   const description = optionalText(fields.description, 'description', 2028);
   const targetSelection = optionalEnum(fields.targetSelection, 'targetSelection', ['SNAPSHOT', 'CONTINUOUS'] as const) ?? 'SNAPSHOT';
   const timeout = readTimeoutConfig(fields.timeoutConfig);
+  const nowMs = core.clock.now();
+  const config = readConfig(fields);
+  const schedule = readSchedulingConfig(fields.schedulingConfig, nowMs);
+  if (schedule) config.schedulingConfig = schedule.config;
+  const tags = readTags(fields.tags);
+  if (tags) config.tags = tags;
   const thingNames = readTargets(core, fields.targets);
   const existing = core.store.jobs.get(jobId);
   if (existing) {
@@ -121,7 +200,7 @@ export function createJob(core: SimulatorCore, request: CreateJobRequest, autoCr
     if (autoCreateThings) ensureThing(core, thingName);
     else if (!core.store.things.has(thingName)) throw notFound(`Thing ${thingName} cannot be found.`);
   }
-  const nowMs = core.clock.now();
+  const scheduled = schedule?.startMs !== undefined;
   const job: JobRecord = {
     jobId,
     jobArn: core.store.jobArn(jobId),
@@ -131,7 +210,10 @@ export function createJob(core: SimulatorCore, request: CreateJobRequest, autoCr
     targetSelection,
     targets: thingNames.map((thingName) => core.store.thingArn(thingName)),
     inProgressTimeoutInMinutes: timeout,
-    status: 'IN_PROGRESS',
+    config,
+    unreleasedTargets: [...thingNames],
+    previousExecutions: new Map(),
+    status: scheduled ? 'SCHEDULED' : 'IN_PROGRESS',
     forceCanceled: undefined,
     reasonCode: undefined,
     comment: undefined,
@@ -140,11 +222,30 @@ export function createJob(core: SimulatorCore, request: CreateJobRequest, autoCr
     completedAtMs: undefined,
     executions: new Map(),
   };
-  core.notifier.track(thingNames, () => {
-    core.store.jobs.set(jobId, job);
-    for (const thingName of thingNames) job.executions.set(thingName, newExecution(core, job, thingName, nowMs));
-  });
+  core.store.jobs.set(jobId, job);
+  if (!scheduled) releaseTargets(core, job, nowMs);
+  if (schedule) armSchedule(core, job, schedule);
   return identity(job);
+}
+
+/**
+ * UpdateJob: replaces the given members (docs/protocol.md §11). A new timeout applies
+ * to executions that start afterwards; new retry and abort configurations to
+ * executions that end afterwards.
+ */
+export function updateJob(core: SimulatorCore, request: UpdateJobRequest): Record<string, never> {
+  const job = findJob(core, request);
+  const fields = requestFields(request);
+  refuseUnmodeled(fields, 'UpdateJob');
+  const description = optionalText(fields.description, 'description', 2028);
+  const timeout = readTimeoutConfig(fields.timeoutConfig);
+  const config = readConfig(fields);
+  if (job.status === 'DELETION_IN_PROGRESS') throw invalidTransition(`Job ${job.jobId} is being deleted.`);
+  if (description !== undefined) job.description = description;
+  if (timeout !== undefined) job.inProgressTimeoutInMinutes = timeout;
+  job.config = { ...job.config, ...config };
+  job.lastUpdatedAtMs = core.clock.now();
+  return {};
 }
 
 /** DescribeJob. */
@@ -160,6 +261,10 @@ export function getJobDocument(core: SimulatorCore, request: { jobId: string }):
 /** ListJobs, oldest first, with the status and targetSelection filters and paging. */
 export function listJobs(core: SimulatorCore, request: ListJobsRequest = {}): ListJobsResponse {
   const fields = requestFields(request);
+  for (const member of ['thingGroupName', 'thingGroupId'] as const) {
+    if (fields[member] !== undefined && fields[member] !== null) throw invalidRequest(`ListJobs: ${member} is not supported: thing groups are not modeled by the simulator.`);
+  }
+  refuseUnmodeled({ namespaceId: fields.namespaceId }, 'ListJobs');
   const status = optionalEnum(fields.status, 'status', JOB_STATUSES);
   const targetSelection = optionalEnum(fields.targetSelection, 'targetSelection', ['SNAPSHOT', 'CONTINUOUS'] as const);
   const matching = [...core.store.jobs.values()].filter(
@@ -185,22 +290,7 @@ export function cancelJob(core: SimulatorCore, request: CancelJobRequest): JobId
   if (job.status === 'COMPLETED' || job.status === 'DELETION_IN_PROGRESS') {
     throw invalidTransition(`Job ${job.jobId} is ${job.status} and cannot be canceled.`);
   }
-  const nowMs = core.clock.now();
-  core.notifier.track(job.executions.keys(), () => {
-    if (job.status !== 'CANCELED') {
-      job.status = 'CANCELED';
-      job.lastUpdatedAtMs = nowMs;
-    }
-    if (force) job.forceCanceled = true;
-    if (reasonCode !== undefined) job.reasonCode = reasonCode;
-    if (comment !== undefined) job.comment = comment;
-    for (const execution of job.executions.values()) {
-      if (execution.status === 'QUEUED' || (force && execution.status === 'IN_PROGRESS')) {
-        if (execution.status === 'IN_PROGRESS') execution.forceCanceled = true;
-        core.end(execution, 'CANCELED', nowMs, true);
-      }
-    }
-  });
+  cancelJobRecord(core, job, { force, reasonCode, comment }, core.clock.now());
   return identity(job);
 }
 
@@ -212,10 +302,11 @@ export function cancelJob(core: SimulatorCore, request: CancelJobRequest): JobId
  */
 export function deleteJob(core: SimulatorCore, request: DeleteJobRequest): void {
   const job = findJob(core, request);
+  refuseUnmodeled({ namespaceId: requestFields(request).namespaceId }, 'DeleteJob');
   const force = optionalFlag(requestFields(request).force, 'force') ?? false;
   if (job.status === 'DELETION_IN_PROGRESS') throw invalidTransition(`Job ${job.jobId} is already being deleted.`);
-  if (job.status === 'IN_PROGRESS' && !force) {
-    throw invalidTransition(`Job ${job.jobId} is IN_PROGRESS; only a COMPLETED or CANCELED job can be deleted without force.`);
+  if ((job.status === 'IN_PROGRESS' || job.status === 'SCHEDULED') && !force) {
+    throw invalidTransition(`Job ${job.jobId} is ${job.status}; only a COMPLETED or CANCELED job can be deleted without force.`);
   }
   let deleting = 0;
   for (const other of core.store.jobs.values()) if (other.status === 'DELETION_IN_PROGRESS') deleting += 1;
@@ -224,6 +315,7 @@ export function deleteJob(core: SimulatorCore, request: DeleteJobRequest): void 
   core.notifier.track(job.executions.keys(), () => {
     job.status = 'DELETION_IN_PROGRESS';
     job.lastUpdatedAtMs = nowMs;
+    job.unreleasedTargets.length = 0;
     for (const execution of job.executions.values()) core.timers.clear(execution);
   });
   core.later(() => {
@@ -239,35 +331,25 @@ export function findJob(core: SimulatorCore, request: { jobId: string }): JobRec
   return job;
 }
 
-function newExecution(core: SimulatorCore, job: JobRecord, thingName: string, nowMs: number): ExecutionRecord {
-  return {
-    job,
-    thingName,
-    executionNumber: 1,
-    seq: core.store.nextSeq(),
-    status: 'QUEUED',
-    statusDetails: {},
-    queuedAtMs: nowMs,
-    startedAtMs: undefined,
-    lastUpdatedAtMs: nowMs,
-    versionNumber: 1,
-    forceCanceled: undefined,
-    inProgressDeadlineMs: undefined,
-    stepDeadlineMs: undefined,
-    timerHandle: undefined,
-  };
-}
-
 function identity(job: JobRecord): JobIdentity {
   const out: JobIdentity = { jobArn: job.jobArn, jobId: job.jobId };
   if (job.description !== undefined) out.description = job.description;
   return out;
 }
 
-function readDocument(document: unknown, documentSource: unknown): { text: string; parsed: JsonObject } {
-  if (documentSource !== undefined && documentSource !== null) {
-    throw invalidRequest('documentSource is not supported by the simulator (it has no S3); pass the document itself.');
-  }
+/** The modeled options common to CreateJob and UpdateJob; only those given. */
+function readConfig(fields: Record<string, unknown>): JobConfig {
+  const config: JobConfig = {};
+  const presignedUrlConfig = readPresignedUrlConfig(fields.presignedUrlConfig);
+  if (presignedUrlConfig) config.presignedUrlConfig = presignedUrlConfig;
+  const retry = readRetryConfig(fields.jobExecutionsRetryConfig);
+  if (retry) config.jobExecutionsRetryConfig = retry;
+  const abort = readAbortConfig(fields.abortConfig);
+  if (abort) config.abortConfig = abort;
+  return config;
+}
+
+function readDocument(document: unknown): { text: string; parsed: JsonObject } {
   if (typeof document !== 'string' || document.length === 0 || document.length > MAX_DOCUMENT_LENGTH) {
     throw invalidRequest(`document is required: JSON text of 1-${MAX_DOCUMENT_LENGTH} characters.`);
   }
@@ -278,6 +360,7 @@ function readDocument(document: unknown, documentSource: unknown): { text: strin
     throw invalidRequest('The job document is not valid JSON.');
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw invalidRequest('The job document must be a JSON object.');
+  refuseUnmodeledPlaceholders(document);
   return { text: document, parsed: parsed as JsonObject };
 }
 
@@ -302,7 +385,7 @@ function readTargets(core: SimulatorCore, targets: unknown): string[] {
       names.add(target.slice(prefix.length + 6));
       continue;
     }
-    if (target.startsWith(`${prefix}thinggroup/`)) throw invalidRequest(`Thing groups are not supported by the simulator: ${target}`);
+    if (target.startsWith(`${prefix}thinggroup/`)) throw invalidRequest(`targets: thing groups are not supported: they are not modeled by the simulator (${target}).`);
     if (/^arn:aws[a-z-]*:iot:[^:]*:[^:]*:thing\//.test(target)) throw notFound(`Target ${target} cannot be found in this account and region.`);
     throw invalidRequest(`Invalid target ${JSON.stringify(target.slice(0, 80))}: a thing name or a thing ARN is expected.`);
   }

@@ -24,6 +24,11 @@ export class SimulatorCore {
   readonly notifier: Notifier;
   /** Execution timeout timers. */
   readonly timers: ExecutionTimers;
+  /**
+   * Run by {@link SimulatorCore.end} after an execution ended and before its
+   * job may complete, in order (retries, then abort criteria).
+   */
+  readonly endHooks: Array<(execution: ExecutionRecord, nowMs: number) => void> = [];
 
   /** @param clock - time source. @param behavior - docs/protocol.md §14 switches. @param events - notification sink. */
   constructor(
@@ -85,6 +90,7 @@ export class SimulatorCore {
     execution.stepDeadlineMs = undefined;
     if (byService && this.behavior.serviceTransitionsBumpVersion) execution.versionNumber += 1;
     this.timers.clear(execution);
+    for (const hook of this.endHooks) hook(execution, nowMs);
     this.maybeComplete(execution.job, nowMs);
   }
 

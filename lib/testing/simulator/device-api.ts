@@ -21,6 +21,7 @@ import {
   RequestProblem,
 } from './device-request.js';
 import { isPending, type ExecutionRecord } from './model.js';
+import { executionByNumber } from './queue-execution.js';
 import { deviceExecution, executionState, executionSummary, jobDocumentFor, type DeviceJobExecution, type DeviceProtocol } from './shapes.js';
 
 /** Why a device request was rejected: the `code`, `message` and (for two codes) `executionState` of docs/protocol.md §4.5. */
@@ -165,10 +166,9 @@ export function describe(
       execution = core.store.next(thingName);
       if (!execution) return { ok: true, reply: {} };
     } else {
-      execution = core.store.deviceExecution(thingName, jobId);
-      if (!execution || (executionNumber !== undefined && execution.executionNumber !== executionNumber)) {
-        return rejection('ResourceNotFound', `Job execution ${jobId} for thing ${thingName} not found.`);
-      }
+      const latest = core.store.deviceExecution(thingName, jobId);
+      execution = latest && executionByNumber(latest.job, thingName, executionNumber);
+      if (!execution) return rejection('ResourceNotFound', `Job execution ${jobId} for thing ${thingName} not found.`);
     }
     if (!isPending(execution.status) && core.behavior.describeTerminal === 'TerminalStateReached') {
       return rejection('TerminalStateReached', `Job execution ${jobId} for thing ${thingName} is in the terminal state ${execution.status}.`);
@@ -198,10 +198,9 @@ export function update(
     const includeDocument = optionalBoolean(fields, 'includeJobDocument') ?? false;
     const stepTimeout = optionalStepTimeout(fields, true);
 
-    const execution = core.store.deviceExecution(thingName, jobId);
-    if (!execution || (executionNumber !== undefined && execution.executionNumber !== executionNumber)) {
-      return rejection('ResourceNotFound', `Job execution ${jobId} for thing ${thingName} not found.`);
-    }
+    const latest = core.store.deviceExecution(thingName, jobId);
+    const execution = latest && executionByNumber(latest.job, thingName, executionNumber);
+    if (!execution) return rejection('ResourceNotFound', `Job execution ${jobId} for thing ${thingName} not found.`);
     if (!isPending(execution.status)) {
       return rejection('InvalidStateTransition', `Cannot update job execution ${jobId} from the terminal state ${execution.status} to ${status}.`, executionState(execution));
     }

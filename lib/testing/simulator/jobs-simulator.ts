@@ -42,7 +42,11 @@ import {
   type JobIdentity,
   type ListJobsRequest,
   type ListJobsResponse,
+  type UpdateJobRequest,
+  updateJob,
 } from './control-jobs.js';
+import { abortIfCriteriaMet } from './abort.js';
+import { retryIfAllowed } from './retries.js';
 import { createThing, deleteThing, describeThing, type CreateThingRequest, type CreateThingResponse, type DescribeThingResponse } from './control-things.js';
 import { SimulatorCore } from './core.js';
 import {
@@ -131,6 +135,11 @@ export class JobsSimulator {
     this.accessControl = options.accessControl ?? 'open';
     this.events = createEmitter();
     this.core = new SimulatorCore(this.clock, this.behavior, this.events, this.region, this.accountId);
+    const core = this.core;
+    core.endHooks.push(
+      (execution, nowMs) => retryIfAllowed(core, execution, nowMs),
+      (execution, nowMs) => abortIfCriteriaMet(core, execution, nowMs),
+    );
     this.faults = new SimulatorFaults((clientId) => {
       let found = false;
       for (const attachment of this.aedesAttachments) found = attachment.disconnect(clientId) || found;
@@ -167,6 +176,15 @@ export class JobsSimulator {
    */
   createJob(request: CreateJobRequest): JobIdentity {
     return createJob(this.core, request, this.autoCreateThings);
+  }
+
+  /**
+   * UpdateJob: description, timeoutConfig, presignedUrlConfig,
+   * jobExecutionsRetryConfig, abortConfig (rollout and namespace are refused).
+   * @throws {@link SimulatorError} InvalidRequestException, ResourceNotFoundException
+   */
+  updateJob(request: UpdateJobRequest): void {
+    updateJob(this.core, request);
   }
 
   /** DescribeJob (status, jobProcessDetails counters, times in fractional seconds). @throws {@link SimulatorError} */

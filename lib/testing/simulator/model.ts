@@ -6,9 +6,10 @@
 
 import type { JobExecutionStatus } from '../../protocol/shapes.js';
 import type { JsonObject } from '../../protocol/json.js';
+import type { JobConfig } from './job-config.js';
 
-/** A job's status (docs/protocol.md §8; SCHEDULED is not simulated). */
-export type JobStatus = 'IN_PROGRESS' | 'CANCELED' | 'COMPLETED' | 'DELETION_IN_PROGRESS';
+/** A job's status (docs/protocol.md §8). */
+export type JobStatus = 'IN_PROGRESS' | 'CANCELED' | 'COMPLETED' | 'DELETION_IN_PROGRESS' | 'SCHEDULED';
 
 /** Every job status the control plane accepts as a filter. */
 export const JOB_STATUSES = ['IN_PROGRESS', 'CANCELED', 'COMPLETED', 'DELETION_IN_PROGRESS', 'SCHEDULED'] as const;
@@ -34,11 +35,19 @@ export interface JobRecord {
   readonly document: string;
   /** The same document parsed: what MQTT delivers. */
   readonly parsedDocument: JsonObject;
-  readonly description: string | undefined;
+  /** UpdateJob may change it. */
+  description: string | undefined;
   readonly targetSelection: TargetSelection;
   /** Target ARNs, as DescribeJob returns them. */
   readonly targets: string[];
-  readonly inProgressTimeoutInMinutes: number | undefined;
+  /** UpdateJob may change it; it applies to executions that start afterwards. */
+  inProgressTimeoutInMinutes: number | undefined;
+  /** The modeled options (retries, abort, scheduling, presigned URLs, tags), as DescribeJob echoes them. */
+  config: JobConfig;
+  /** Target things not yet given an execution (a scheduled job before its start). */
+  readonly unreleasedTargets: string[];
+  /** Earlier executions of a retried execution, oldest first, by thing name. */
+  readonly previousExecutions: Map<string, ExecutionRecord[]>;
   status: JobStatus;
   forceCanceled: boolean | undefined;
   reasonCode: string | undefined;
@@ -55,6 +64,8 @@ export interface ExecutionRecord {
   readonly job: JobRecord;
   readonly thingName: string;
   readonly executionNumber: number;
+  /** How many retries came before this execution (0 for the first). */
+  readonly retryAttempt: number;
   /** Creation sequence: the stable tiebreak of the "next" order. */
   readonly seq: number;
   status: JobExecutionStatus;

@@ -8,6 +8,7 @@
 import type { JobExecution, JobExecutionState, JobExecutionStatus, JobExecutionSummary, StatusDetails } from '../../protocol/shapes.js';
 import type { JsonObject } from '../../protocol/json.js';
 import { toControlSeconds, toDeviceSeconds } from './clock.js';
+import type { AbortConfig, PresignedUrlConfig, RetryConfig, SchedulingConfig } from './job-config.js';
 import { deadlineOf, type ExecutionRecord, type JobRecord, type JobStatus, type TargetSelection } from './model.js';
 
 /** Which device plane a reply is for: the job document is an object over MQTT, a string over HTTP. */
@@ -135,6 +136,14 @@ export interface JobDescription {
   };
   /** Whether the job is a concurrent update; always false in the simulator. */
   isConcurrent: boolean;
+  /** As CreateJob / UpdateJob set it; present only if set. */
+  presignedUrlConfig?: PresignedUrlConfig;
+  /** As CreateJob / UpdateJob set it; present only if set. */
+  jobExecutionsRetryConfig?: RetryConfig;
+  /** As CreateJob / UpdateJob set it; present only if set. */
+  abortConfig?: AbortConfig;
+  /** As CreateJob set it; present only if set. */
+  schedulingConfig?: SchedulingConfig;
 }
 
 /** An entry of ListJobs. */
@@ -198,7 +207,7 @@ export interface ControlJobExecutionSummary {
   lastUpdatedAt: number;
   /** Which execution of the job on this thing this is (1 for the first). */
   executionNumber: number;
-  /** Which retry of the execution this is; always 0, as the simulator does not retry. */
+  /** How many retries came before this execution (0 for the first). */
   retryAttempt: number;
 }
 
@@ -251,6 +260,11 @@ export function jobDescription(job: JobRecord): JobDescription {
   if (job.description !== undefined) out.description = job.description;
   if (job.completedAtMs !== undefined) out.completedAt = toControlSeconds(job.completedAtMs);
   if (job.inProgressTimeoutInMinutes !== undefined) out.timeoutConfig = { inProgressTimeoutInMinutes: job.inProgressTimeoutInMinutes };
+  const { presignedUrlConfig, jobExecutionsRetryConfig, abortConfig, schedulingConfig } = structuredClone(job.config);
+  if (presignedUrlConfig) out.presignedUrlConfig = presignedUrlConfig;
+  if (jobExecutionsRetryConfig) out.jobExecutionsRetryConfig = jobExecutionsRetryConfig;
+  if (abortConfig) out.abortConfig = abortConfig;
+  if (schedulingConfig) out.schedulingConfig = schedulingConfig;
   return out;
 }
 
@@ -296,7 +310,7 @@ export function controlExecutionSummary(execution: ExecutionRecord): ControlJobE
     queuedAt: toControlSeconds(execution.queuedAtMs),
     lastUpdatedAt: toControlSeconds(execution.lastUpdatedAtMs),
     executionNumber: execution.executionNumber,
-    retryAttempt: 0,
+    retryAttempt: execution.retryAttempt,
   };
   if (execution.startedAtMs !== undefined) out.startedAt = toControlSeconds(execution.startedAtMs);
   return out;

@@ -1,0 +1,67 @@
+/**
+ * Giving a thing an execution of a job: the first one when the job's rollout
+ * reaches the thing, or the next one when a failed execution is retried
+ * (docs/protocol.md §7.4: `executionNumber` + 1).
+ * @packageDocumentation
+ */
+
+import type { SimulatorCore } from './core.js';
+import type { ExecutionRecord, JobRecord } from './model.js';
+
+/**
+ * Queues a new execution of `job` on `thingName`. With `previous` (a retry)
+ * the new one has the next `executionNumber` and `retryAttempt`, and
+ * `previous` stays describable by its number. Call it inside
+ * `core.notifier.track` so the notifications follow.
+ */
+export function queueExecution(core: SimulatorCore, job: JobRecord, thingName: string, nowMs: number, previous?: ExecutionRecord): ExecutionRecord {
+  const execution: ExecutionRecord = {
+    job,
+    thingName,
+    executionNumber: previous === undefined ? 1 : previous.executionNumber + 1,
+    retryAttempt: previous === undefined ? 0 : previous.retryAttempt + 1,
+    seq: core.store.nextSeq(),
+    status: 'QUEUED',
+    statusDetails: {},
+    queuedAtMs: nowMs,
+    startedAtMs: undefined,
+    lastUpdatedAtMs: nowMs,
+    versionNumber: 1,
+    forceCanceled: undefined,
+    inProgressDeadlineMs: undefined,
+    stepDeadlineMs: undefined,
+    timerHandle: undefined,
+  };
+  if (previous !== undefined) {
+    const earlier = job.previousExecutions.get(thingName) ?? [];
+    earlier.push(previous);
+    job.previousExecutions.set(thingName, earlier);
+  }
+  job.executions.set(thingName, execution);
+  return execution;
+}
+
+/**
+ * Queues an execution for every target not yet given one (all of them at
+ * once: rollout rates are not modeled), with their notifications, then
+ * completes a SNAPSHOT job that ended up with nothing pending. Things deleted
+ * since the job was created are skipped.
+ */
+export function releaseTargets(core: SimulatorCore, job: JobRecord, nowMs: number): void {
+  const thingNames = job.unreleasedTargets.splice(0).filter((thingName) => core.store.things.has(thingName));
+  core.notifier.track(thingNames, () => {
+    for (const thingName of thingNames) queueExecution(core, job, thingName, nowMs);
+  });
+  core.maybeComplete(job, nowMs);
+}
+
+/**
+ * The execution of `job` on `thingName` with number `executionNumber`: the
+ * current one, or an earlier one that was retried. Without a number, the
+ * current one (docs/protocol.md §4.3: "the latest execution").
+ */
+export function executionByNumber(job: JobRecord, thingName: string, executionNumber: number | undefined): ExecutionRecord | undefined {
+  const current = job.executions.get(thingName);
+  if (executionNumber === undefined || current === undefined || current.executionNumber === executionNumber) return current;
+  return job.previousExecutions.get(thingName)?.find((execution) => execution.executionNumber === executionNumber);
+}
