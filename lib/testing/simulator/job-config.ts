@@ -202,7 +202,7 @@ export function readAbortConfig(value: unknown): AbortConfig | undefined {
     const field = `abortConfig.criteriaList[${index}]`;
     const criterion = objectOf(entry, field) ?? {};
     const threshold = criterion.thresholdPercentage;
-    if (typeof threshold !== 'number' || !Number.isFinite(threshold) || threshold < 0 || threshold > 100 || Math.round(threshold * 100) !== threshold * 100) {
+    if (typeof threshold !== 'number' || !Number.isFinite(threshold) || threshold < 0 || threshold > 100 || Math.abs(Math.round(threshold * 100) - threshold * 100) > 1e-6) {
       throw invalidRequest(`${field}.thresholdPercentage must be a number from 0 to 100 with at most two decimals.`);
     }
     return {
