@@ -31,6 +31,8 @@ export interface CliOptions {
   accountId: string;
   /** CreateJob registers unknown target things instead of failing (AWS fails). @defaultValue false */
   autoCreateThings: boolean;
+  /** How long a deleted job stays DELETION_IN_PROGRESS, in ms (the simulator's `behavior.deletionDelayMs`); 0 when absent. */
+  deletionDelayMs?: number;
 }
 
 /** The outcome of parsing: run, print help, or print version. */
@@ -56,6 +58,9 @@ Options:
   --auto-create-things
                       CreateJob registers unknown target things (AWS answers
                       ResourceNotFoundException; so does the simulator without it)
+  --deletion-delay-ms MS
+                      how long a deleted job stays DELETION_IN_PROGRESS before it
+                      disappears (default 0)
   -h, --help          print this help
   -v, --version       print the version
 
@@ -82,6 +87,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
         region: { type: 'string' },
         'account-id': { type: 'string' },
         'auto-create-things': { type: 'boolean' },
+        'deletion-delay-ms': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -103,6 +109,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
   if (options.host === '') throw new CliUsageError('--host must not be empty');
   if (!/^[a-z0-9-]{1,64}$/.test(options.region)) throw new CliUsageError(`--region must look like us-east-1, not ${JSON.stringify(options.region)}`);
   if (!/^\d{12}$/.test(options.accountId)) throw new CliUsageError(`--account-id must be 12 digits, not ${JSON.stringify(options.accountId)}`);
+  if (values['deletion-delay-ms'] !== undefined) options.deletionDelayMs = parseDelay(values['deletion-delay-ms']);
   if (values.attach !== undefined) {
     if (values['mqtt-port'] !== undefined) throw new CliUsageError('--mqtt-port and --attach exclude each other: with --attach no broker is started');
     options.attach = parseBrokerUrl(values.attach);
@@ -115,6 +122,15 @@ function parsePort(value: string | undefined, flag: string, fallback: number): n
   const port = /^\d{1,5}$/.test(value) ? Number(value) : Number.NaN;
   if (!(port >= 0 && port <= 65535)) throw new CliUsageError(`${flag} must be a port number from 0 to 65535, not ${JSON.stringify(value)}`);
   return port;
+}
+
+/** The longest delay one timer takes (setTimeout's 32-bit limit), about 24.8 days. */
+const MAX_DELAY_MS = 2_147_483_647;
+
+function parseDelay(value: string): number {
+  const ms = /^\d{1,10}$/.test(value) ? Number(value) : Number.NaN;
+  if (!(ms >= 0 && ms <= MAX_DELAY_MS)) throw new CliUsageError(`--deletion-delay-ms must be a number of milliseconds from 0 to ${MAX_DELAY_MS}, not ${JSON.stringify(value)}`);
+  return ms;
 }
 
 function parseBrokerUrl(value: string): string {

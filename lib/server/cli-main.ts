@@ -61,6 +61,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
       region: options.region,
       accountId: options.accountId,
       autoCreateThings: options.autoCreateThings,
+      ...(options.deletionDelayMs === undefined ? {} : { behavior: { deletionDelayMs: options.deletionDelayMs } }),
       onInternalError: (error) => io.err(`${NAME}: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
     });
   } catch (error) {

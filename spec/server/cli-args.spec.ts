@@ -24,6 +24,14 @@ describe('parseCliArgs', () => {
     expect(() => parseCliArgs(['--attach', 'http://localhost'])).toThrow(/broker URL/);
   });
 
+  test('--deletion-delay-ms sets how long a deleted job stays DELETION_IN_PROGRESS', () => {
+    expect(parseCliArgs(['--deletion-delay-ms', '60000'])).toMatchObject({ kind: 'run', options: { deletionDelayMs: 60000 } });
+    expect(parseCliArgs(['--deletion-delay-ms=0'])).toMatchObject({ kind: 'run', options: { deletionDelayMs: 0 } });
+    for (const bad of ['--deletion-delay-ms=-1', '--deletion-delay-ms=1.5', '--deletion-delay-ms=soon', '--deletion-delay-ms=2147483648']) {
+      expect(() => parseCliArgs([bad])).toThrow(/--deletion-delay-ms must be/);
+    }
+  });
+
   test('help and version', () => {
     expect(parseCliArgs(['--help'])).toEqual({ kind: 'help' });
     expect(parseCliArgs(['-h'])).toEqual({ kind: 'help' });
