@@ -31,7 +31,9 @@ function echoConnection(): MqttConnection {
   } as MqttConnection;
 }
 
-afterEach(() => jest.restoreAllMocks());
+afterEach(() => {
+  jest.restoreAllMocks();
+});
 
 test('a describe reply is JSON-parsed exactly once', async () => {
   const client = new JobsClient(echoConnection());
