@@ -222,7 +222,7 @@ export function createJob(core: SimulatorCore, request: CreateJobRequest, autoCr
     completedAtMs: undefined,
     executions: new Map(),
   };
-  core.store.jobs.set(jobId, job);
+  core.store.addJob(job);
   if (!scheduled) releaseTargets(core, job, nowMs);
   if (schedule) armSchedule(core, job, schedule);
   return identity(job);
@@ -319,7 +319,7 @@ export function deleteJob(core: SimulatorCore, request: DeleteJobRequest): void 
     for (const execution of job.executions.values()) core.timers.clear(execution);
   });
   core.later(() => {
-    if (core.store.jobs.get(job.jobId) === job) core.store.jobs.delete(job.jobId);
+    core.store.removeJob(job);
   }, core.behavior.deletionDelayMs);
 }
 
@@ -361,7 +361,8 @@ function readDocument(document: unknown): { text: string; parsed: JsonObject } {
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw invalidRequest('The job document must be a JSON object.');
   refuseUnmodeledPlaceholders(document);
-  return { text: document, parsed: parsed as JsonObject };
+  // Frozen, so that every notification can share it instead of cloning it.
+  return { text: document, parsed: deepFreeze(parsed as JsonObject) };
 }
 
 function readTimeoutConfig(config: unknown): number | undefined {
@@ -392,3 +393,8 @@ function readTargets(core: SimulatorCore, targets: unknown): string[] {
   return [...names];
 }
 
+
+function deepFreeze<T extends object>(value: T): T {
+  for (const member of Object.values(value)) if (typeof member === 'object' && member !== null) deepFreeze(member as object);
+  return Object.freeze(value);
+}

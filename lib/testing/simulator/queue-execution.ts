@@ -12,7 +12,8 @@ import type { ExecutionRecord, JobRecord } from './model.js';
  * Queues a new execution of `job` on `thingName`. With `previous` (a retry)
  * the new one has the next `executionNumber` and `retryAttempt`, and
  * `previous` stays describable by its number. Call it inside
- * `core.notifier.track` so the notifications follow.
+ * `core.notifier.track`, or follow it with `core.notifier.added`, so the
+ * notifications follow.
  */
 export function queueExecution(core: SimulatorCore, job: JobRecord, thingName: string, nowMs: number, previous?: ExecutionRecord): ExecutionRecord {
   const execution: ExecutionRecord = {
@@ -37,7 +38,7 @@ export function queueExecution(core: SimulatorCore, job: JobRecord, thingName: s
     earlier.push(previous);
     job.previousExecutions.set(thingName, earlier);
   }
-  job.executions.set(thingName, execution);
+  core.store.addExecution(execution);
   return execution;
 }
 
@@ -48,10 +49,10 @@ export function queueExecution(core: SimulatorCore, job: JobRecord, thingName: s
  * since the job was created are skipped.
  */
 export function releaseTargets(core: SimulatorCore, job: JobRecord, nowMs: number): void {
-  const thingNames = job.unreleasedTargets.splice(0).filter((thingName) => core.store.things.has(thingName));
-  core.notifier.track(thingNames, () => {
-    for (const thingName of thingNames) queueExecution(core, job, thingName, nowMs);
-  });
+  for (const thingName of job.unreleasedTargets.splice(0)) {
+    if (!core.store.things.has(thingName)) continue;
+    core.notifier.added(queueExecution(core, job, thingName, nowMs));
+  }
   core.maybeComplete(job, nowMs);
 }
 
