@@ -48,6 +48,25 @@ function dispatch(simulator: JobsSimulator, operation: ControlPlaneOperation, re
       return ok(simulator.deleteThing(asRequest(withLabels())));
     case 'CreateJob':
       return ok(simulator.createJob(asRequest(withLabels())));
+    case 'CreateThingGroup':
+      return ok(simulator.createThingGroup(asRequest(withLabels())));
+    case 'DescribeThingGroup':
+      return ok(simulator.describeThingGroup(asRequest(withLabels())));
+    case 'DeleteThingGroup':
+      return ok(simulator.deleteThingGroup(asRequest(withLabels(q({ expectedVersion: queryInteger(query, 'expectedVersion') })))));
+    case 'AddThingToThingGroup':
+      return ok(simulator.addThingToThingGroup(asRequest(withLabels())));
+    case 'RemoveThingFromThingGroup':
+      return ok(simulator.removeThingFromThingGroup(asRequest(withLabels())));
+    case 'ListThingsInThingGroup':
+      return ok(
+        simulator.listThingsInThingGroup(asRequest({
+          ...labels,
+          ...q({ recursive: queryBoolean(query, 'recursive'), maxResults: queryInteger(query, 'maxResults', 1), nextToken: queryString(query, 'nextToken') }),
+        })),
+      );
+    case 'AssociateTargetsWithJob':
+      return ok(simulator.associateTargetsWithJob(asRequest(withLabels(q({ namespaceId: queryString(query, 'namespaceId') })))));
     case 'UpdateJob':
       simulator.updateJob(asRequest(withLabels(q({ namespaceId: queryString(query, 'namespaceId') }))));
       return { status: 200, body: {} };

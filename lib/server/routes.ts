@@ -18,6 +18,13 @@ export type ControlPlaneOperation =
   | 'CreateThing'
   | 'DescribeThing'
   | 'DeleteThing'
+  | 'CreateThingGroup'
+  | 'DescribeThingGroup'
+  | 'DeleteThingGroup'
+  | 'AddThingToThingGroup'
+  | 'RemoveThingFromThingGroup'
+  | 'ListThingsInThingGroup'
+  | 'AssociateTargetsWithJob'
   | 'CreateJob'
   | 'UpdateJob'
   | 'DescribeJob'
@@ -45,6 +52,13 @@ export const ROUTES: readonly Route[] = [
   { plane: 'control', method: 'POST', path: '/things/{thingName}', operation: 'CreateThing' },
   { plane: 'control', method: 'GET', path: '/things/{thingName}', operation: 'DescribeThing' },
   { plane: 'control', method: 'DELETE', path: '/things/{thingName}', operation: 'DeleteThing' },
+  { plane: 'control', method: 'PUT', path: '/thing-groups/addThingToThingGroup', operation: 'AddThingToThingGroup' },
+  { plane: 'control', method: 'PUT', path: '/thing-groups/removeThingFromThingGroup', operation: 'RemoveThingFromThingGroup' },
+  { plane: 'control', method: 'POST', path: '/thing-groups/{thingGroupName}', operation: 'CreateThingGroup' },
+  { plane: 'control', method: 'GET', path: '/thing-groups/{thingGroupName}', operation: 'DescribeThingGroup' },
+  { plane: 'control', method: 'DELETE', path: '/thing-groups/{thingGroupName}', operation: 'DeleteThingGroup' },
+  { plane: 'control', method: 'GET', path: '/thing-groups/{thingGroupName}/things', operation: 'ListThingsInThingGroup' },
+  { plane: 'control', method: 'POST', path: '/jobs/{jobId}/targets', operation: 'AssociateTargetsWithJob' },
   { plane: 'control', method: 'GET', path: '/jobs', operation: 'ListJobs' },
   { plane: 'control', method: 'PUT', path: '/jobs/{jobId}', operation: 'CreateJob' },
   { plane: 'control', method: 'GET', path: '/jobs/{jobId}', operation: 'DescribeJob' },

@@ -44,7 +44,28 @@ export type {
   ListJobsResponse,
   CancelJobRequest,
   DeleteJobRequest,
+  UpdateJobRequest,
+  AssociateTargetsWithJobRequest,
 } from './simulator/control-jobs.js';
+export type {
+  CreateThingGroupRequest,
+  CreateThingGroupResponse,
+  DescribeThingGroupResponse,
+  ThingGroupMembershipRequest,
+  ListThingsInThingGroupRequest,
+  ListThingsInThingGroupResponse,
+} from './simulator/control-thing-groups.js';
+export type {
+  PresignedUrlConfig,
+  RetryConfig,
+  RetryFailureType,
+  AbortConfig,
+  AbortFailureType,
+  SchedulingConfig,
+  JobEndBehavior,
+  JobTag,
+} from './simulator/job-config.js';
+export { ABORT_REASON_CODE } from './simulator/abort.js';
 export type {
   DescribeJobExecutionRequest as ControlDescribeJobExecutionRequest,
   ListJobExecutionsForThingRequest,

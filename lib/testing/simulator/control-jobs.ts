@@ -5,7 +5,6 @@
  */
 
 import type { JsonObject } from '../../protocol/json.js';
-import { isValidThingName } from '../../protocol/rules.js';
 import type { SimulatorCore } from './core.js';
 import { ensureThing } from './control-things.js';
 import {
@@ -38,6 +37,8 @@ import { releaseTargets } from './queue-execution.js';
 import { armSchedule, readSchedulingConfig } from './scheduling.js';
 import { jobDescription, jobSummary, type JobDescription, type JobSummary } from './shapes.js';
 import { invalidRequest, invalidTransition, notFound, SimulatorError } from './simulator-error.js';
+import { readTargets, thingGroupArn } from './targets.js';
+import { reconcileContinuous } from './continuous-jobs.js';
 
 /** CreateJob request (the members the simulator models). */
 export interface CreateJobRequest {
@@ -169,6 +170,20 @@ export interface DeleteJobRequest {
   namespaceId?: string;
 }
 
+/** AssociateTargetsWithJob request. */
+export interface AssociateTargetsWithJobRequest {
+  /** The CONTINUOUS job to add targets to. */
+  jobId: string;
+  /** Thing or thing-group ARNs (or thing names); at most 100 targets per job in all. */
+  targets: string[];
+  /** Why the targets were added, at most 2028 characters; DescribeJob shows it as `comment`. */
+  comment?: string;
+  /** Not modeled: InvalidRequestException. */
+  namespaceId?: string;
+}
+
+/** Most targets a job may have through AssociateTargetsWithJob (docs/protocol.md §9). */
+const MAX_ASSOCIATED_TARGETS = 100;
 const MAX_DOCUMENT_LENGTH = 32768;
 const MAX_DELETING_JOBS = 10;
 
@@ -191,7 +206,7 @@ export function createJob(core: SimulatorCore, request: CreateJobRequest, autoCr
   if (schedule) config.schedulingConfig = schedule.config;
   const tags = readTags(fields.tags);
   if (tags) config.tags = tags;
-  const thingNames = readTargets(core, fields.targets);
+  const { arns, thingNames } = readTargets(core, fields.targets);
   const existing = core.store.jobs.get(jobId);
   if (existing) {
     throw new SimulatorError('ResourceAlreadyExistsException', `Job ${jobId} already exists.`, { resourceId: jobId, resourceArn: existing.jobArn });
@@ -208,7 +223,7 @@ export function createJob(core: SimulatorCore, request: CreateJobRequest, autoCr
     parsedDocument: parsed,
     description,
     targetSelection,
-    targets: thingNames.map((thingName) => core.store.thingArn(thingName)),
+    targets: arns,
     inProgressTimeoutInMinutes: timeout,
     config,
     unreleasedTargets: [...thingNames],
@@ -261,14 +276,15 @@ export function getJobDocument(core: SimulatorCore, request: { jobId: string }):
 /** ListJobs, oldest first, with the status and targetSelection filters and paging. */
 export function listJobs(core: SimulatorCore, request: ListJobsRequest = {}): ListJobsResponse {
   const fields = requestFields(request);
-  for (const member of ['thingGroupName', 'thingGroupId'] as const) {
-    if (fields[member] !== undefined && fields[member] !== null) throw invalidRequest(`ListJobs: ${member} is not supported: thing groups are not modeled by the simulator.`);
-  }
   refuseUnmodeled({ namespaceId: fields.namespaceId }, 'ListJobs');
   const status = optionalEnum(fields.status, 'status', JOB_STATUSES);
   const targetSelection = optionalEnum(fields.targetSelection, 'targetSelection', ['SNAPSHOT', 'CONTINUOUS'] as const);
+  const groupArn = groupFilter(core, fields.thingGroupName, fields.thingGroupId);
   const matching = [...core.store.jobs.values()].filter(
-    (job) => (status === undefined || job.status === status) && (targetSelection === undefined || job.targetSelection === targetSelection),
+    (job) =>
+      (status === undefined || job.status === status) &&
+      (targetSelection === undefined || job.targetSelection === targetSelection) &&
+      (groupArn === undefined || job.targets.includes(groupArn)),
   );
   const { items, nextToken } = page(matching, fields.maxResults, fields.nextToken);
   const out: ListJobsResponse = { jobs: items.map(jobSummary) };
@@ -323,6 +339,43 @@ export function deleteJob(core: SimulatorCore, request: DeleteJobRequest): void 
   }, core.behavior.deletionDelayMs);
 }
 
+/**
+ * AssociateTargetsWithJob: adds targets to a CONTINUOUS job in progress (at
+ * most 100 in all, docs/protocol.md §9); things they stand for that have no execution
+ * get one, with notifications.
+ */
+export function associateTargetsWithJob(core: SimulatorCore, request: AssociateTargetsWithJobRequest): JobIdentity {
+  const job = findJob(core, request);
+  const fields = requestFields(request);
+  refuseUnmodeled({ namespaceId: fields.namespaceId }, 'AssociateTargetsWithJob');
+  const comment = optionalText(fields.comment, 'comment', 2028);
+  const { arns, thingNames } = readTargets(core, fields.targets, MAX_ASSOCIATED_TARGETS);
+  if (job.targetSelection !== 'CONTINUOUS') throw invalidRequest(`Job ${job.jobId} is a SNAPSHOT job; targets can be added only to a CONTINUOUS job.`);
+  if (job.status !== 'IN_PROGRESS') throw invalidTransition(`Job ${job.jobId} is ${job.status}; targets can be added only to a job in progress.`);
+  const added = arns.filter((arn) => !job.targets.includes(arn));
+  if (job.targets.length + added.length > MAX_ASSOCIATED_TARGETS) throw new SimulatorError('LimitExceededException', `A job may have at most ${MAX_ASSOCIATED_TARGETS} targets.`);
+  for (const thingName of thingNames) if (!core.store.things.has(thingName)) throw notFound(`Thing ${thingName} cannot be found.`);
+  job.targets.push(...added);
+  if (comment !== undefined) job.comment = comment;
+  job.lastUpdatedAtMs = core.clock.now();
+  for (const thingName of thingNames) reconcileContinuous(core, job, thingName, job.lastUpdatedAtMs);
+  return identity(job);
+}
+
+/** The ARN of the group a ListJobs filter names; undefined without one. */
+function groupFilter(core: SimulatorCore, name: unknown, id: unknown): string | undefined {
+  if (name !== undefined && name !== null) {
+    if (typeof name !== 'string' || name.length < 1 || name.length > 128) throw invalidRequest('thingGroupName must be 1-128 characters.');
+    return thingGroupArn(core, name);
+  }
+  if (id !== undefined && id !== null) {
+    if (typeof id !== 'string' || id.length < 1 || id.length > 128) throw invalidRequest('thingGroupId must be 1-128 characters.');
+    const group = core.groups.byId(id);
+    return group ? group.thingGroupArn : `no group with id ${id}`;
+  }
+  return undefined;
+}
+
 /** The job named by `request.jobId`. @throws {@link SimulatorError} ResourceNotFoundException. */
 export function findJob(core: SimulatorCore, request: { jobId: string }): JobRecord {
   const jobId = jobIdOf(requestFields(request).jobId);
@@ -370,29 +423,6 @@ function readTimeoutConfig(config: unknown): number | undefined {
   if (typeof config !== 'object' || Array.isArray(config)) throw invalidRequest('timeoutConfig must be an object.');
   return optionalInteger((config as { inProgressTimeoutInMinutes?: unknown }).inProgressTimeoutInMinutes, 'timeoutConfig.inProgressTimeoutInMinutes', 1, 10080);
 }
-
-/** Reads targets (thing names or thing ARNs of this account) into distinct thing names. */
-function readTargets(core: SimulatorCore, targets: unknown): string[] {
-  if (!Array.isArray(targets) || targets.length === 0) throw invalidRequest('targets must list at least one thing name or thing ARN.');
-  const names = new Set<string>();
-  const prefix = `arn:aws:iot:${core.store.region}:${core.store.accountId}:`;
-  for (const target of targets as unknown[]) {
-    if (typeof target !== 'string' || target.length > 2048) throw invalidRequest('Each target must be a thing name or an ARN of at most 2048 characters.');
-    if (isValidThingName(target) && !target.startsWith('arn:')) {
-      names.add(target);
-      continue;
-    }
-    if (target.startsWith(`${prefix}thing/`) && isValidThingName(target.slice(prefix.length + 6))) {
-      names.add(target.slice(prefix.length + 6));
-      continue;
-    }
-    if (target.startsWith(`${prefix}thinggroup/`)) throw invalidRequest(`targets: thing groups are not supported: they are not modeled by the simulator (${target}).`);
-    if (/^arn:aws[a-z-]*:iot:[^:]*:[^:]*:thing\//.test(target)) throw notFound(`Target ${target} cannot be found in this account and region.`);
-    throw invalidRequest(`Invalid target ${JSON.stringify(target.slice(0, 80))}: a thing name or a thing ARN is expected.`);
-  }
-  return [...names];
-}
-
 
 function deepFreeze<T extends object>(value: T): T {
   for (const member of Object.values(value)) if (typeof member === 'object' && member !== null) deepFreeze(member as object);

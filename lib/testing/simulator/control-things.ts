@@ -5,6 +5,7 @@
 
 import { randomUUID } from 'node:crypto';
 import type { SimulatorCore } from './core.js';
+import { forgetThing } from './control-thing-groups.js';
 import { requestFields, thingNameOf } from './control-validation.js';
 import { isPending, type ThingRecord } from './model.js';
 import { invalidRequest, notFound, SimulatorError } from './simulator-error.js';
@@ -102,6 +103,7 @@ export function describeThing(core: SimulatorCore, request: { thingName: string 
 export function deleteThing(core: SimulatorCore, request: { thingName: string }): Record<string, never> {
   const thingName = thingNameOf(requestFields(request).thingName);
   if (!core.store.things.delete(thingName)) return {};
+  forgetThing(core, thingName);
   const nowMs = core.clock.now();
   core.notifier.track([thingName], () => {
     for (const execution of [...core.store.executionsOf(thingName).values()]) {

@@ -12,6 +12,7 @@ import type { SimulatorEvents } from './events.js';
 import { isPending, type ExecutionRecord, type JobRecord } from './model.js';
 import { Notifier } from './notifier.js';
 import { SimulatorStore } from './store.js';
+import { ThingGroups } from './thing-groups.js';
 import { ExecutionTimers } from './timers.js';
 
 const MS_PER_MINUTE = 60_000;
@@ -24,6 +25,8 @@ export class SimulatorCore {
   readonly notifier: Notifier;
   /** Execution timeout timers. */
   readonly timers: ExecutionTimers;
+  /** Static thing groups. */
+  readonly groups = new ThingGroups();
   /**
    * Run by {@link SimulatorCore.end} after an execution ended and before its
    * job may complete, in order (retries, then abort criteria).

@@ -44,7 +44,23 @@ import {
   type ListJobsResponse,
   type UpdateJobRequest,
   updateJob,
+  associateTargetsWithJob,
+  type AssociateTargetsWithJobRequest,
 } from './control-jobs.js';
+import {
+  addThingToThingGroup,
+  createThingGroup,
+  deleteThingGroup,
+  describeThingGroup,
+  listThingsInThingGroup,
+  removeThingFromThingGroup,
+  type CreateThingGroupRequest,
+  type CreateThingGroupResponse,
+  type DescribeThingGroupResponse,
+  type ListThingsInThingGroupRequest,
+  type ListThingsInThingGroupResponse,
+  type ThingGroupMembershipRequest,
+} from './control-thing-groups.js';
 import { abortIfCriteriaMet } from './abort.js';
 import { retryIfAllowed } from './retries.js';
 import { createThing, deleteThing, describeThing, type CreateThingRequest, type CreateThingResponse, type DescribeThingResponse } from './control-things.js';
@@ -176,6 +192,41 @@ export class JobsSimulator {
    */
   createJob(request: CreateJobRequest): JobIdentity {
     return createJob(this.core, request, this.autoCreateThings);
+  }
+
+  /** CreateThingGroup (static groups; `parentGroupName` nests, at most 7 levels). @throws {@link SimulatorError} */
+  createThingGroup(request: CreateThingGroupRequest): CreateThingGroupResponse {
+    return createThingGroup(this.core, request);
+  }
+
+  /** DescribeThingGroup. @throws {@link SimulatorError} ResourceNotFoundException */
+  describeThingGroup(request: { thingGroupName: string }): DescribeThingGroupResponse {
+    return describeThingGroup(this.core, request);
+  }
+
+  /** DeleteThingGroup: succeeds for an unknown group; refuses a group with child groups. @throws {@link SimulatorError} */
+  deleteThingGroup(request: { thingGroupName: string; expectedVersion?: number }): Record<string, never> {
+    return deleteThingGroup(this.core, request);
+  }
+
+  /** AddThingToThingGroup: CONTINUOUS jobs targeting the group (or an ancestor) queue an execution for the thing. @throws {@link SimulatorError} */
+  addThingToThingGroup(request: ThingGroupMembershipRequest): Record<string, never> {
+    return addThingToThingGroup(this.core, request);
+  }
+
+  /** RemoveThingFromThingGroup: a QUEUED execution of a CONTINUOUS job the thing no longer belongs to becomes REMOVED. @throws {@link SimulatorError} */
+  removeThingFromThingGroup(request: ThingGroupMembershipRequest): Record<string, never> {
+    return removeThingFromThingGroup(this.core, request);
+  }
+
+  /** ListThingsInThingGroup (`recursive` includes child groups). @throws {@link SimulatorError} */
+  listThingsInThingGroup(request: ListThingsInThingGroupRequest): ListThingsInThingGroupResponse {
+    return listThingsInThingGroup(this.core, request);
+  }
+
+  /** AssociateTargetsWithJob: adds targets to a CONTINUOUS job in progress. @throws {@link SimulatorError} */
+  associateTargetsWithJob(request: AssociateTargetsWithJobRequest): JobIdentity {
+    return associateTargetsWithJob(this.core, request);
   }
 
   /**

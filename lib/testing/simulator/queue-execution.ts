@@ -9,18 +9,25 @@ import type { SimulatorCore } from './core.js';
 import type { ExecutionRecord, JobRecord } from './model.js';
 
 /**
- * Queues a new execution of `job` on `thingName`. With `previous` (a retry)
- * the new one has the next `executionNumber` and `retryAttempt`, and
+ * Queues a new execution of `job` on `thingName`. With `previous` the new one
+ * has the next `executionNumber` (and, for a `retry`, the next `retryAttempt`), and
  * `previous` stays describable by its number. Call it inside
  * `core.notifier.track`, or follow it with `core.notifier.added`, so the
  * notifications follow.
  */
-export function queueExecution(core: SimulatorCore, job: JobRecord, thingName: string, nowMs: number, previous?: ExecutionRecord): ExecutionRecord {
+export function queueExecution(
+  core: SimulatorCore,
+  job: JobRecord,
+  thingName: string,
+  nowMs: number,
+  previous?: ExecutionRecord,
+  retry = previous !== undefined,
+): ExecutionRecord {
   const execution: ExecutionRecord = {
     job,
     thingName,
     executionNumber: previous === undefined ? 1 : previous.executionNumber + 1,
-    retryAttempt: previous === undefined ? 0 : previous.retryAttempt + 1,
+    retryAttempt: previous !== undefined && retry ? previous.retryAttempt + 1 : 0,
     seq: core.store.nextSeq(),
     status: 'QUEUED',
     statusDetails: {},
