@@ -89,8 +89,8 @@ describe('job options over HTTP with the AWS SDK', () => {
       expect(error.message).toContain(member);
     }
     expect((await iot.send(new ListJobsCommand({}))).jobs).toEqual([]);
-    const listByGroup = await rejection(iot.send(new ListJobsCommand({ thingGroupName: 'fleet' })));
-    expect(listByGroup.message).toContain('thingGroupName');
+    const listByNamespace = await rejection(iot.send(new ListJobsCommand({ namespaceId: 'greengrass' })));
+    expect(listByNamespace.message).toContain('namespaceId');
   });
 
   test('UpdateJob changes description and configs, DescribeJob echoes them; rollout in UpdateJob is refused', async () => {

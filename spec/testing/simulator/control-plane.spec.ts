@@ -126,7 +126,7 @@ describe('createJob and describeJob', () => {
       [{ jobId: 'j', targets: ['t1'], document: '{}', description: 'bell\u0007' }, 'InvalidRequestException'],
       [{ jobId: 'j', targets: ['ghost'], document: '{}' }, 'ResourceNotFoundException'],
       [{ jobId: 'j', targets: ['arn:aws:iot:eu-west-1:123456789012:thing/t1'], document: '{}' }, 'ResourceNotFoundException'],
-      [{ jobId: 'j', targets: [`${ARN}:thinggroup/g`], document: '{}' }, 'InvalidRequestException'],
+      [{ jobId: 'j', targets: [`${ARN}:thinggroup/g`], document: '{}' }, 'ResourceNotFoundException'],
       [{ jobId: 'j', targets: [42], document: '{}' }, 'InvalidRequestException'],
     ];
     for (const [request, code] of cases) {
