@@ -10,6 +10,7 @@ import { JobsSimulator, type Detach, type JobsSimulatorOptions } from '../testin
 import { runControlPlane } from './control-plane.js';
 import { runDataPlane } from './data-plane.js';
 import { createRequestListener } from './http-api.js';
+import { withObjectApi } from './object-api.js';
 import { startHttpServer, type RunningHttpServer } from './http-server.js';
 import { createTcpBroker, type TcpTestBroker } from '../testing/broker.js';
 
@@ -105,8 +106,10 @@ export async function startSimulatorServer(options: SimulatorServerOptions = {})
         ...(options.onInternalError === undefined ? {} : { onInternalError: options.onInternalError }),
       },
     );
-    const http: RunningHttpServer = await startHttpServer(listener, host, options.httpPort ?? 8080);
+    const http: RunningHttpServer = await startHttpServer(withObjectApi(simulator, listener), host, options.httpPort ?? 8080);
     closers.push(() => http.close());
+    // Presigned URLs in job documents point at this port.
+    simulator.objectsBaseUrl = http.url;
 
     let closing: Promise<void> | undefined;
     return {

@@ -75,7 +75,6 @@ describe('job options over HTTP with the AWS SDK', () => {
   test('unmodeled members are refused with InvalidRequestException naming them; nothing is created', async () => {
     const { iot } = await start();
     const cases: Array<[string, ConstructorParameters<typeof CreateJobCommand>[0]]> = [
-      ['documentSource', { jobId: 'j', targets: ['t1'], documentSource: 'https://s3.amazonaws.com/bucket/job.json' }],
       ['jobExecutionsRolloutConfig', { jobId: 'j', targets: ['t1'], document, jobExecutionsRolloutConfig: { maximumPerMinute: 10 } }],
       ['namespaceId', { jobId: 'j', targets: ['t1'], document, namespaceId: 'greengrass' }],
       ['jobTemplateArn', { jobId: 'j', targets: ['t1'], document, jobTemplateArn: 'arn:aws:iot:us-east-1::jobtemplate/AWS-Reboot:1.0' }],

@@ -23,7 +23,6 @@ import {
   readRetryConfig,
   readTags,
   refuseUnmodeled,
-  refuseUnmodeledPlaceholders,
   type AbortConfig,
   type JobConfig,
   type JobTag,
@@ -38,6 +37,8 @@ import { armSchedule, readSchedulingConfig } from './scheduling.js';
 import { jobDescription, jobSummary, type JobDescription, type JobSummary } from './shapes.js';
 import { invalidRequest, invalidTransition, notFound, SimulatorError } from './simulator-error.js';
 import { readTargets, thingGroupArn } from './targets.js';
+import { parseS3Url } from './object-store.js';
+import { DEFAULT_PRESIGNED_EXPIRY_SEC, PresignedUrls } from './presigned-urls.js';
 import { reconcileContinuous } from './continuous-jobs.js';
 
 /** CreateJob request (the members the simulator models). */
@@ -48,7 +49,7 @@ export interface CreateJobRequest {
   targets: string[];
   /** The job document: JSON text holding an object, at most 32768 characters. */
   document?: string;
-  /** Not supported by the simulator (it has no S3): InvalidRequestException. */
+  /** Instead of `document`: an S3 URL (`https://s3.amazonaws.com/BUCKET/KEY`) of an object in the simulator's object store (`putObject`). */
   documentSource?: string;
   /** A free-text description, at most 2028 characters. */
   description?: string;
@@ -59,7 +60,7 @@ export interface CreateJobRequest {
     /** Minutes (1-10080) an execution may stay IN_PROGRESS before it goes TIMED_OUT. */
     inProgressTimeoutInMinutes?: number;
   };
-  /** Checked and echoed by DescribeJob (the placeholders it is for are refused: the simulator has no S3). */
+  /** How long the URLs that replace `${aws:iot:s3-presigned-url:...}` placeholders stay valid (default 3600 s). */
   presignedUrlConfig?: PresignedUrlConfig;
   /** Retries of FAILED / TIMED_OUT executions: a new execution with `executionNumber` + 1. */
   jobExecutionsRetryConfig?: RetryConfig;
@@ -116,7 +117,7 @@ export interface JobIdentity {
 
 /** DescribeJob response. */
 export interface DescribeJobResponse {
-  /** The job document's S3 URL; never set, as the simulator has no S3. */
+  /** The S3 URL CreateJob read the document from; present only if it named one. */
   documentSource?: string;
   /** The job. */
   job: JobDescription;
@@ -196,7 +197,8 @@ export function createJob(core: SimulatorCore, request: CreateJobRequest, autoCr
   const fields = requestFields(request);
   const jobId = jobIdOf(fields.jobId);
   refuseUnmodeled(fields, 'CreateJob');
-  const { text, parsed } = readDocument(fields.document);
+  const source = readDocumentSource(core, fields.document, fields.documentSource);
+  const { text, parsed } = readDocument(source.document);
   const description = optionalText(fields.description, 'description', 2028);
   const targetSelection = optionalEnum(fields.targetSelection, 'targetSelection', ['SNAPSHOT', 'CONTINUOUS'] as const) ?? 'SNAPSHOT';
   const timeout = readTimeoutConfig(fields.timeoutConfig);
@@ -221,6 +223,8 @@ export function createJob(core: SimulatorCore, request: CreateJobRequest, autoCr
     jobArn: core.store.jobArn(jobId),
     document: text,
     parsedDocument: parsed,
+    documentSource: source.documentSource,
+    renderDocument: PresignedUrls.hasPlaceholder(text) ? (protocol) => renderWithUrls(core, job, protocol) : undefined,
     description,
     targetSelection,
     targets: arns,
@@ -265,7 +269,8 @@ export function updateJob(core: SimulatorCore, request: UpdateJobRequest): Recor
 
 /** DescribeJob. */
 export function describeJob(core: SimulatorCore, request: { jobId: string }): DescribeJobResponse {
-  return { job: jobDescription(findJob(core, request)) };
+  const job = findJob(core, request);
+  return job.documentSource === undefined ? { job: jobDescription(job) } : { documentSource: job.documentSource, job: jobDescription(job) };
 }
 
 /** GetJobDocument: the document text as it was given. */
@@ -390,6 +395,32 @@ function identity(job: JobRecord): JobIdentity {
   return out;
 }
 
+/** `document` or `documentSource` (exactly one): the S3 URL is read from the simulator's object store. */
+function readDocumentSource(core: SimulatorCore, document: unknown, documentSource: unknown): { document: unknown; documentSource: string | undefined } {
+  if (documentSource === undefined || documentSource === null) return { document, documentSource: undefined };
+  if (document !== undefined && document !== null) throw invalidRequest('Give either document or documentSource, not both.');
+  if (typeof documentSource !== 'string' || documentSource.length < 1 || documentSource.length > 1350) {
+    throw invalidRequest('documentSource must be an S3 URL of 1-1350 characters.');
+  }
+  const target = parseS3Url(documentSource);
+  if (!target) throw invalidRequest(`documentSource must be an S3 URL such as https://s3.amazonaws.com/BUCKET/KEY, not ${JSON.stringify(documentSource.slice(0, 100))}.`);
+  const object = core.objects.get(target.bucket, target.key);
+  if (!object) throw invalidRequest(`documentSource: the object ${target.bucket}/${target.key} does not exist in the simulator's object store (putObject it first).`);
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(object.body);
+  } catch {
+    throw invalidRequest(`documentSource: the object ${target.bucket}/${target.key} is not UTF-8 text.`);
+  }
+  return { document: text, documentSource };
+}
+
+/** The document with every presigned-URL placeholder replaced by a fresh URL. */
+function renderWithUrls(core: SimulatorCore, job: JobRecord, protocol: 'mqtt' | 'http'): JsonObject | string {
+  const text = core.presigned.substitute(job.document, job.config.presignedUrlConfig?.expiresInSec ?? DEFAULT_PRESIGNED_EXPIRY_SEC);
+  return protocol === 'http' ? text : (JSON.parse(text) as JsonObject);
+}
+
 /** The modeled options common to CreateJob and UpdateJob; only those given. */
 function readConfig(fields: Record<string, unknown>): JobConfig {
   const config: JobConfig = {};
@@ -413,7 +444,10 @@ function readDocument(document: unknown): { text: string; parsed: JsonObject } {
     throw invalidRequest('The job document is not valid JSON.');
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw invalidRequest('The job document must be a JSON object.');
-  refuseUnmodeledPlaceholders(document);
+  const bad = PresignedUrls.badPlaceholders(document);
+  if (bad.length > 0) {
+    throw invalidRequest(`document: the presigned-URL placeholder ${JSON.stringify(bad[0])} is not an S3 URL of the form https://s3.amazonaws.com/BUCKET/KEY.`);
+  }
   // Frozen, so that every notification can share it instead of cloning it.
   return { text: document, parsed: deepFreeze(parsed as JsonObject) };
 }

@@ -13,6 +13,8 @@ import { isPending, type ExecutionRecord, type JobRecord } from './model.js';
 import { Notifier } from './notifier.js';
 import { SimulatorStore } from './store.js';
 import { ThingGroups } from './thing-groups.js';
+import { ObjectStore } from './object-store.js';
+import { PresignedUrls } from './presigned-urls.js';
 import { ExecutionTimers } from './timers.js';
 
 const MS_PER_MINUTE = 60_000;
@@ -27,6 +29,10 @@ export class SimulatorCore {
   readonly timers: ExecutionTimers;
   /** Static thing groups. */
   readonly groups = new ThingGroups();
+  /** The S3 stand-in. */
+  readonly objects = new ObjectStore();
+  /** Signs and checks the URLs that replace presigned-URL placeholders. */
+  readonly presigned: PresignedUrls;
   /**
    * Run by {@link SimulatorCore.end} after an execution ended and before its
    * job may complete, in order (retries, then abort criteria).
@@ -44,6 +50,7 @@ export class SimulatorCore {
     this.store = new SimulatorStore(region, accountId);
     this.notifier = new Notifier(this.store, clock, behavior, events);
     this.timers = new ExecutionTimers(clock, (execution) => this.expire(execution));
+    this.presigned = new PresignedUrls(clock, this.objects);
   }
 
   private readonly deferred = new Set<unknown>();

@@ -90,7 +90,6 @@ export interface JobConfig {
  * given in the refusal. Everything else in AWS's model (docs/protocol.md §11) is modeled.
  */
 const UNMODELED: Readonly<Record<string, string>> = {
-  documentSource: 'S3 job documents are not modeled by the simulator; pass the document itself',
   jobExecutionsRolloutConfig: 'rollout rates are not modeled by the simulator (every execution is queued at once); omit it',
   namespaceId:
     'namespaces are not modeled by the simulator (AWS documents the namespaced notify topic only for AWS IoT Greengrass and gives no request/response topic forms); omit it',
@@ -107,22 +106,6 @@ const UNMODELED: Readonly<Record<string, string>> = {
 export function refuseUnmodeled(fields: Record<string, unknown>, operation: string): void {
   for (const [member, reason] of Object.entries(UNMODELED)) {
     if (fields[member] !== undefined && fields[member] !== null) throw invalidRequest(`${operation}: ${member} is not supported: ${reason}.`);
-  }
-}
-
-/** A placeholder AWS replaces with a presigned S3 URL when it delivers the document. */
-const PRESIGNED_PLACEHOLDER = '${aws:iot:s3-presigned-url:';
-
-/**
- * Refuses a document whose placeholders AWS would replace: the simulator has no
- * S3, so a device would get the placeholder where AWS sends a URL.
- * @throws {@link SimulatorError} InvalidRequestException.
- */
-export function refuseUnmodeledPlaceholders(document: string): void {
-  if (document.includes(PRESIGNED_PLACEHOLDER)) {
-    throw invalidRequest(
-      'document: ${aws:iot:s3-presigned-url:...} placeholders are not supported: S3 presigned URLs are not modeled by the simulator, so a device would receive the placeholder instead of a URL.',
-    );
   }
 }
 

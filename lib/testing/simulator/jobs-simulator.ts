@@ -63,6 +63,9 @@ import {
 } from './control-thing-groups.js';
 import { abortIfCriteriaMet } from './abort.js';
 import { retryIfAllowed } from './retries.js';
+import type { StoredObject } from './object-store.js';
+import type { Resolved } from './presigned-urls.js';
+import { SimulatorError } from './simulator-error.js';
 import { createThing, deleteThing, describeThing, type CreateThingRequest, type CreateThingResponse, type DescribeThingResponse } from './control-things.js';
 import { SimulatorCore } from './core.js';
 import {
@@ -192,6 +195,47 @@ export class JobsSimulator {
    */
   createJob(request: CreateJobRequest): JobIdentity {
     return createJob(this.core, request, this.autoCreateThings);
+  }
+
+  /**
+   * Stores an object in the simulator's S3 stand-in, for `documentSource`
+   * and for the files presigned-URL placeholders point at. Buckets need no
+   * creation. The standalone server also takes S3 PUTs on its HTTP port.
+   */
+  putObject(bucket: string, key: string, body: Buffer | string, contentType?: string): {
+    /** The quoted MD5 of the body. */
+    etag: string;
+  } {
+    if (typeof bucket !== 'string' || !/^[a-z0-9.-]{3,63}$/.test(bucket)) throw new SimulatorError('InvalidRequestException', 'bucket must be 3-63 characters of [a-z0-9.-].');
+    if (typeof key !== 'string' || key.length < 1 || key.length > 1024) throw new SimulatorError('InvalidRequestException', 'key must be 1-1024 characters.');
+    return { etag: this.core.objects.put(bucket, key, body, contentType).etag };
+  }
+
+  /** An object of the S3 stand-in, or undefined. */
+  getObject(bucket: string, key: string): StoredObject | undefined {
+    return this.core.objects.get(bucket, key);
+  }
+
+  /**
+   * What a presigned URL from a job document resolves to now, as the
+   * standalone server's HTTP port would answer it: the object, or why not
+   * (`AccessDenied` for a tampered or expired URL, `NoSuchKey`).
+   */
+  resolvePresignedUrl(url: string): Resolved {
+    return this.core.presigned.resolve(url);
+  }
+
+  /**
+   * Where presigned URLs point: the standalone server sets its HTTP URL here.
+   * Until then they point at `https://objects.simulator.invalid`, which only
+   * {@link JobsSimulator.resolvePresignedUrl} resolves.
+   */
+  get objectsBaseUrl(): string {
+    return this.core.presigned.baseUrl;
+  }
+
+  set objectsBaseUrl(url: string) {
+    this.core.presigned.baseUrl = url.replace(/\/+$/, '');
   }
 
   /** CreateThingGroup (static groups; `parentGroupName` nests, at most 7 levels). @throws {@link SimulatorError} */

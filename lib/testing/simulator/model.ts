@@ -35,6 +35,14 @@ export interface JobRecord {
   readonly document: string;
   /** The same document parsed: what MQTT delivers. */
   readonly parsedDocument: JsonObject;
+  /** The S3 URL the document was read from, if CreateJob named one. */
+  readonly documentSource: string | undefined;
+  /**
+   * Set when the document holds presigned-URL placeholders: the document as a
+   * device receives it now (placeholders replaced), parsed for MQTT or as
+   * text for HTTP.
+   */
+  readonly renderDocument: ((protocol: 'mqtt' | 'http') => JsonObject | string) | undefined;
   /** UpdateJob may change it. */
   description: string | undefined;
   readonly targetSelection: TargetSelection;

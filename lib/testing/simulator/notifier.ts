@@ -79,7 +79,7 @@ export class Notifier {
       nowMs,
     });
     // The document is frozen at CreateJob: shared by every notification, never cloned.
-    execution.jobDocument = next.job.parsedDocument;
+    execution.jobDocument = next.job.renderDocument ? next.job.renderDocument('mqtt') : next.job.parsedDocument;
     this.events.emit('notify-next', { thingName, payload: { timestamp: toDeviceSeconds(nowMs), execution } });
   }
 }

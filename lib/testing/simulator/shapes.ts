@@ -56,6 +56,7 @@ export function deviceExecution(execution: ExecutionRecord, options: DeviceExecu
 
 /** The job document in the protocol's form: a parsed object over MQTT, the text over HTTP. */
 export function jobDocumentFor(job: JobRecord, protocol: DeviceProtocol): JsonObject | string {
+  if (job.renderDocument) return job.renderDocument(protocol);
   return protocol === 'mqtt' ? structuredClone(job.parsedDocument) : job.document;
 }
 
