@@ -54,7 +54,7 @@ describe('documentSource', () => {
       [{ documentSource: 'https://s3.amazonaws.com/jobs/bad.json' }, 'not valid JSON'],
     ];
     for (const [extra, message] of cases) {
-      const error = refusal(() => sim.createJob({ jobId: 'x', targets: ['t1'], ...extra } as never));
+      const error = refusal(() => sim.createJob({ jobId: 'x', targets: ['t1'], ...extra }));
       expect({ code: error.code, message: error.message.includes(message) }).toEqual({ code: 'InvalidRequestException', message: true });
     }
   });
