@@ -67,6 +67,14 @@ function dispatch(simulator: JobsSimulator, operation: ControlPlaneOperation, re
       );
     case 'AssociateTargetsWithJob':
       return ok(simulator.associateTargetsWithJob(asRequest(withLabels(q({ namespaceId: queryString(query, 'namespaceId') })))));
+    case 'CreateJobTemplate':
+      return ok(simulator.createJobTemplate(asRequest(withLabels())));
+    case 'DescribeJobTemplate':
+      return ok(simulator.describeJobTemplate(asRequest(withLabels())));
+    case 'ListJobTemplates':
+      return ok(simulator.listJobTemplates(asRequest(q({ maxResults: queryInteger(query, 'maxResults', 1), nextToken: queryString(query, 'nextToken') }))));
+    case 'DeleteJobTemplate':
+      return ok(simulator.deleteJobTemplate(asRequest(withLabels())));
     case 'UpdateJob':
       simulator.updateJob(asRequest(withLabels(q({ namespaceId: queryString(query, 'namespaceId') }))));
       return { status: 200, body: {} };

@@ -25,6 +25,10 @@ export type ControlPlaneOperation =
   | 'RemoveThingFromThingGroup'
   | 'ListThingsInThingGroup'
   | 'AssociateTargetsWithJob'
+  | 'CreateJobTemplate'
+  | 'DescribeJobTemplate'
+  | 'ListJobTemplates'
+  | 'DeleteJobTemplate'
   | 'CreateJob'
   | 'UpdateJob'
   | 'DescribeJob'
@@ -59,6 +63,10 @@ export const ROUTES: readonly Route[] = [
   { plane: 'control', method: 'DELETE', path: '/thing-groups/{thingGroupName}', operation: 'DeleteThingGroup' },
   { plane: 'control', method: 'GET', path: '/thing-groups/{thingGroupName}/things', operation: 'ListThingsInThingGroup' },
   { plane: 'control', method: 'POST', path: '/jobs/{jobId}/targets', operation: 'AssociateTargetsWithJob' },
+  { plane: 'control', method: 'GET', path: '/job-templates', operation: 'ListJobTemplates' },
+  { plane: 'control', method: 'PUT', path: '/job-templates/{jobTemplateId}', operation: 'CreateJobTemplate' },
+  { plane: 'control', method: 'GET', path: '/job-templates/{jobTemplateId}', operation: 'DescribeJobTemplate' },
+  { plane: 'control', method: 'DELETE', path: '/job-templates/{jobTemplateId}', operation: 'DeleteJobTemplate' },
   { plane: 'control', method: 'GET', path: '/jobs', operation: 'ListJobs' },
   { plane: 'control', method: 'PUT', path: '/jobs/{jobId}', operation: 'CreateJob' },
   { plane: 'control', method: 'GET', path: '/jobs/{jobId}', operation: 'DescribeJob' },

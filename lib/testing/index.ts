@@ -66,6 +66,9 @@ export type {
   JobTag,
 } from './simulator/job-config.js';
 export { ABORT_REASON_CODE } from './simulator/abort.js';
+export type { CreateJobTemplateRequest, DescribeJobTemplateResponse, ListJobTemplatesResponse } from './simulator/templates.js';
+export type { StoredObject } from './simulator/object-store.js';
+export type { Resolved as ResolvedPresignedUrl } from './simulator/presigned-urls.js';
 export type {
   DescribeJobExecutionRequest as ControlDescribeJobExecutionRequest,
   ListJobExecutionsForThingRequest,

@@ -37,6 +37,7 @@ import { armSchedule, readSchedulingConfig } from './scheduling.js';
 import { jobDescription, jobSummary, type JobDescription, type JobSummary } from './shapes.js';
 import { invalidRequest, invalidTransition, notFound, SimulatorError } from './simulator-error.js';
 import { readTargets, thingGroupArn } from './targets.js';
+import { withTemplate } from './templates.js';
 import { parseS3Url } from './object-store.js';
 import { DEFAULT_PRESIGNED_EXPIRY_SEC, PresignedUrls } from './presigned-urls.js';
 import { reconcileContinuous } from './continuous-jobs.js';
@@ -74,7 +75,7 @@ export interface CreateJobRequest {
   jobExecutionsRolloutConfig?: unknown;
   /** Not modeled: InvalidRequestException. */
   namespaceId?: string;
-  /** Not modeled: InvalidRequestException. */
+  /** A custom template (CreateJobTemplate): it supplies the document and the options this request does not give. */
   jobTemplateArn?: string;
   /** Not modeled: InvalidRequestException. */
   documentParameters?: Record<string, string>;
@@ -194,9 +195,10 @@ const MAX_DELETING_JOBS = 10;
  * SCHEDULED and its executions are queued at the start.
  */
 export function createJob(core: SimulatorCore, request: CreateJobRequest, autoCreateThings: boolean): JobIdentity {
-  const fields = requestFields(request);
-  const jobId = jobIdOf(fields.jobId);
-  refuseUnmodeled(fields, 'CreateJob');
+  const given = requestFields(request);
+  const jobId = jobIdOf(given.jobId);
+  refuseUnmodeled(given, 'CreateJob');
+  const fields = withTemplate(core, given);
   const source = readDocumentSource(core, fields.document, fields.documentSource);
   const { text, parsed } = readDocument(source.document);
   const description = optionalText(fields.description, 'description', 2028);
@@ -208,6 +210,7 @@ export function createJob(core: SimulatorCore, request: CreateJobRequest, autoCr
   if (schedule) config.schedulingConfig = schedule.config;
   const tags = readTags(fields.tags);
   if (tags) config.tags = tags;
+  if (typeof given.jobTemplateArn === 'string') config.jobTemplateArn = given.jobTemplateArn;
   const { arns, thingNames } = readTargets(core, fields.targets);
   const existing = core.store.jobs.get(jobId);
   if (existing) {
@@ -245,6 +248,14 @@ export function createJob(core: SimulatorCore, request: CreateJobRequest, autoCr
   if (!scheduled) releaseTargets(core, job, nowMs);
   if (schedule) armSchedule(core, job, schedule);
   return identity(job);
+}
+
+/** Checks template members by CreateJob's rules (document, options), without creating anything. */
+export function checkJobMembers(core: SimulatorCore, members: Record<string, unknown>): void {
+  const source = readDocumentSource(core, members.document, members.documentSource);
+  readDocument(source.document);
+  readTimeoutConfig(members.timeoutConfig);
+  readConfig(members);
 }
 
 /**

@@ -83,6 +83,8 @@ export interface JobConfig {
   schedulingConfig?: SchedulingConfig;
   /** Kept for the record (the simulator serves no ListTagsForResource). */
   tags?: JobTag[];
+  /** The custom template the job was created from. */
+  jobTemplateArn?: string;
 }
 
 /**
@@ -93,8 +95,7 @@ const UNMODELED: Readonly<Record<string, string>> = {
   jobExecutionsRolloutConfig: 'rollout rates are not modeled by the simulator (every execution is queued at once); omit it',
   namespaceId:
     'namespaces are not modeled by the simulator (AWS documents the namespaced notify topic only for AWS IoT Greengrass and gives no request/response topic forms); omit it',
-  jobTemplateArn: 'job templates are not modeled by the simulator; pass the document itself',
-  documentParameters: 'document parameters are only for job templates, which the simulator does not model',
+  documentParameters: 'document parameters are only for AWS managed job templates, which the simulator does not model',
   destinationPackageVersions: 'software package versions are not modeled by the simulator; omit it',
 };
 

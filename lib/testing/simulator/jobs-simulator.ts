@@ -46,6 +46,7 @@ import {
   updateJob,
   associateTargetsWithJob,
   type AssociateTargetsWithJobRequest,
+  checkJobMembers,
 } from './control-jobs.js';
 import {
   addThingToThingGroup,
@@ -63,6 +64,15 @@ import {
 } from './control-thing-groups.js';
 import { abortIfCriteriaMet } from './abort.js';
 import { retryIfAllowed } from './retries.js';
+import {
+  createJobTemplate,
+  deleteJobTemplate,
+  describeJobTemplate,
+  listJobTemplates,
+  type CreateJobTemplateRequest,
+  type DescribeJobTemplateResponse,
+  type ListJobTemplatesResponse,
+} from './templates.js';
 import type { StoredObject } from './object-store.js';
 import type { Resolved } from './presigned-urls.js';
 import { SimulatorError } from './simulator-error.js';
@@ -236,6 +246,38 @@ export class JobsSimulator {
 
   set objectsBaseUrl(url: string) {
     this.core.presigned.baseUrl = url.replace(/\/+$/, '');
+  }
+
+  /** CreateJobTemplate (custom templates): document or documentSource or jobArn, and job options. @throws {@link SimulatorError} */
+  createJobTemplate(request: CreateJobTemplateRequest): {
+    /** The template's ARN, for CreateJob's `jobTemplateArn`. */
+    jobTemplateArn: string;
+    /** The template's id. */
+    jobTemplateId: string;
+  } {
+    return createJobTemplate(this.core, request, (members) => checkJobMembers(this.core, members));
+  }
+
+  /** DescribeJobTemplate. @throws {@link SimulatorError} ResourceNotFoundException */
+  describeJobTemplate(request: { jobTemplateId: string }): DescribeJobTemplateResponse {
+    return describeJobTemplate(this.core, request);
+  }
+
+  /** ListJobTemplates, oldest first, paged. @throws {@link SimulatorError} */
+  listJobTemplates(
+    request: {
+      /** Page size, 1-250. */
+      maxResults?: number;
+      /** The `nextToken` of the previous page. */
+      nextToken?: string;
+    } = {},
+  ): ListJobTemplatesResponse {
+    return listJobTemplates(this.core, request);
+  }
+
+  /** DeleteJobTemplate (jobs created from it keep their document). @throws {@link SimulatorError} ResourceNotFoundException */
+  deleteJobTemplate(request: { jobTemplateId: string }): Record<string, never> {
+    return deleteJobTemplate(this.core, request);
   }
 
   /** CreateThingGroup (static groups; `parentGroupName` nests, at most 7 levels). @throws {@link SimulatorError} */

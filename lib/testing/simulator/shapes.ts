@@ -145,6 +145,8 @@ export interface JobDescription {
   abortConfig?: AbortConfig;
   /** As CreateJob set it; present only if set. */
   schedulingConfig?: SchedulingConfig;
+  /** The custom template the job was created from; present only then. */
+  jobTemplateArn?: string;
 }
 
 /** An entry of ListJobs. */
@@ -261,7 +263,8 @@ export function jobDescription(job: JobRecord): JobDescription {
   if (job.description !== undefined) out.description = job.description;
   if (job.completedAtMs !== undefined) out.completedAt = toControlSeconds(job.completedAtMs);
   if (job.inProgressTimeoutInMinutes !== undefined) out.timeoutConfig = { inProgressTimeoutInMinutes: job.inProgressTimeoutInMinutes };
-  const { presignedUrlConfig, jobExecutionsRetryConfig, abortConfig, schedulingConfig } = structuredClone(job.config);
+  const { presignedUrlConfig, jobExecutionsRetryConfig, abortConfig, schedulingConfig, jobTemplateArn } = structuredClone(job.config);
+  if (jobTemplateArn !== undefined) out.jobTemplateArn = jobTemplateArn;
   if (presignedUrlConfig) out.presignedUrlConfig = presignedUrlConfig;
   if (jobExecutionsRetryConfig) out.jobExecutionsRetryConfig = jobExecutionsRetryConfig;
   if (abortConfig) out.abortConfig = abortConfig;
