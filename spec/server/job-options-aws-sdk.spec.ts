@@ -9,8 +9,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import {
   CreateJobCommand,
+  CreateJobTemplateCommand,
   CreateThingCommand,
   DeleteJobCommand,
+  DeleteJobTemplateCommand,
+  DescribeJobTemplateCommand,
+  ListJobTemplatesCommand,
+  ResourceNotFoundException,
   DescribeJobCommand,
   DescribeJobExecutionCommand as ControlDescribeJobExecutionCommand,
   InvalidRequestException,
@@ -77,7 +82,7 @@ describe('job options over HTTP with the AWS SDK', () => {
     const cases: Array<[string, ConstructorParameters<typeof CreateJobCommand>[0]]> = [
       ['jobExecutionsRolloutConfig', { jobId: 'j', targets: ['t1'], document, jobExecutionsRolloutConfig: { maximumPerMinute: 10 } }],
       ['namespaceId', { jobId: 'j', targets: ['t1'], document, namespaceId: 'greengrass' }],
-      ['jobTemplateArn', { jobId: 'j', targets: ['t1'], document, jobTemplateArn: 'arn:aws:iot:us-east-1::jobtemplate/AWS-Reboot:1.0' }],
+      ['AWS managed templates', { jobId: 'j', targets: ['t1'], document, jobTemplateArn: 'arn:aws:iot:us-east-1::jobtemplate/AWS-Reboot:1.0' }],
       ['documentParameters', { jobId: 'j', targets: ['t1'], document, documentParameters: { a: 'b' } }],
       ['maintenanceWindows', { jobId: 'j', targets: ['t1'], document, schedulingConfig: { startTime: '2024-07-04T09:00', maintenanceWindows: [{ startTime: 'cron(0 0 * * ? *)', durationInMinutes: 60 }] } }],
     ];
@@ -225,5 +230,26 @@ describe('the deletion delay', () => {
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
+  });
+});
+
+describe('job templates over HTTP with the AWS SDK', () => {
+  test('CreateJobTemplate, ListJobTemplates, DescribeJobTemplate, CreateJob from the template, DeleteJobTemplate', async () => {
+    const { iot } = await start();
+    const created = await iot.send(
+      new CreateJobTemplateCommand({ jobTemplateId: 'reboot', description: 'reboot', document, abortConfig: { criteriaList: [{ failureType: 'ALL', action: 'CANCEL', thresholdPercentage: 90, minNumberOfExecutedThings: 5 }] } }),
+    );
+    expect(created).toMatchObject({ jobTemplateId: 'reboot', jobTemplateArn: 'arn:aws:iot:us-east-1:123456789012:jobtemplate/reboot' });
+    expect((await iot.send(new ListJobTemplatesCommand({}))).jobTemplates?.map((entry) => entry.jobTemplateId)).toEqual(['reboot']);
+    const described = await iot.send(new DescribeJobTemplateCommand({ jobTemplateId: 'reboot' }));
+    expect(described).toMatchObject({ description: 'reboot', document });
+    expect(described.createdAt).toBeInstanceOf(Date);
+    await iot.send(new CreateJobCommand({ jobId: 'from-template', targets: ['t1'], jobTemplateArn: created.jobTemplateArn }));
+    expect((await iot.send(new DescribeJobCommand({ jobId: 'from-template' }))).job).toMatchObject({
+      jobTemplateArn: created.jobTemplateArn,
+      abortConfig: { criteriaList: [{ failureType: 'ALL', thresholdPercentage: 90 }] },
+    });
+    await iot.send(new DeleteJobTemplateCommand({ jobTemplateId: 'reboot' }));
+    expect(await rejection(iot.send(new DescribeJobTemplateCommand({ jobTemplateId: 'reboot' })))).toBeInstanceOf(ResourceNotFoundException);
   });
 });

@@ -36,7 +36,7 @@ describe('members the simulator does not model are refused, naming the member', 
   const cases: Array<[string, Record<string, unknown>]> = [
     ['jobExecutionsRolloutConfig', { jobExecutionsRolloutConfig: { maximumPerMinute: 10 } }],
     ['namespaceId', { namespaceId: 'greengrass' }],
-    ['jobTemplateArn', { jobTemplateArn: 'arn:aws:iot:us-east-1::jobtemplate/AWS-Reboot:1.0' }],
+    ['AWS managed templates', { jobTemplateArn: 'arn:aws:iot:us-east-1::jobtemplate/AWS-Reboot:1.0' }],
     ['documentParameters', { documentParameters: { a: 'b' } }],
     ['destinationPackageVersions', { destinationPackageVersions: ['arn:aws:iot:us-east-1:123456789012:package/p/version/1'] }],
     ['maintenanceWindows', { schedulingConfig: { startTime: '2024-07-03T00:00', maintenanceWindows: [{ startTime: 'cron(0 0 * * ? *)', durationInMinutes: 60 }] } }],
