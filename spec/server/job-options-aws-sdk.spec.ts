@@ -80,7 +80,6 @@ describe('job options over HTTP with the AWS SDK', () => {
   test('unmodeled members are refused with InvalidRequestException naming them; nothing is created', async () => {
     const { iot } = await start();
     const cases: Array<[string, ConstructorParameters<typeof CreateJobCommand>[0]]> = [
-      ['jobExecutionsRolloutConfig', { jobId: 'j', targets: ['t1'], document, jobExecutionsRolloutConfig: { maximumPerMinute: 10 } }],
       ['namespaceId', { jobId: 'j', targets: ['t1'], document, namespaceId: 'greengrass' }],
       ['AWS managed templates', { jobId: 'j', targets: ['t1'], document, jobTemplateArn: 'arn:aws:iot:us-east-1::jobtemplate/AWS-Reboot:1.0' }],
       ['documentParameters', { jobId: 'j', targets: ['t1'], document, documentParameters: { a: 'b' } }],
@@ -97,7 +96,7 @@ describe('job options over HTTP with the AWS SDK', () => {
     expect(listByNamespace.message).toContain('namespaceId');
   });
 
-  test('UpdateJob changes description and configs, DescribeJob echoes them; rollout in UpdateJob is refused', async () => {
+  test('UpdateJob changes description and configs, DescribeJob echoes them; a namespace in UpdateJob is refused', async () => {
     const { iot } = await start();
     await iot.send(
       new CreateJobCommand({
@@ -124,9 +123,9 @@ describe('job options over HTTP with the AWS SDK', () => {
       presignedUrlConfig: { roleArn: 'arn:aws:iam::123456789012:role/jobs-s3', expiresInSec: 900 },
       abortConfig: { criteriaList: [{ failureType: 'FAILED', action: 'CANCEL', thresholdPercentage: 50, minNumberOfExecutedThings: 10 }] },
     });
-    const refused = await rejection(iot.send(new UpdateJobCommand({ jobId: 'fw', jobExecutionsRolloutConfig: { maximumPerMinute: 5 } })));
+    const refused = await rejection(iot.send(new UpdateJobCommand({ jobId: 'fw', namespaceId: 'greengrass', description: 'v3' })));
     expect(refused).toBeInstanceOf(InvalidRequestException);
-    expect(refused.message).toContain('jobExecutionsRolloutConfig');
+    expect(refused.message).toContain('namespaceId');
   });
 
   test('a scheduled job is SCHEDULED and invisible to the data plane until startTime', async () => {
@@ -251,5 +250,21 @@ describe('job templates over HTTP with the AWS SDK', () => {
     });
     await iot.send(new DeleteJobTemplateCommand({ jobTemplateId: 'reboot' }));
     expect(await rejection(iot.send(new DescribeJobTemplateCommand({ jobTemplateId: 'reboot' })))).toBeInstanceOf(ResourceNotFoundException);
+  });
+});
+
+describe('rollout rates over HTTP with the AWS SDK', () => {
+  test('maximumPerMinute releases executions per simulated minute; DescribeJob shows processingTargets meanwhile', async () => {
+    const { iot, jobs, clock } = await start();
+    await iot.send(new CreateJobCommand({ jobId: 'slow', targets: ['t1', 't2'], document, jobExecutionsRolloutConfig: { maximumPerMinute: 1 } }));
+    const during = await iot.send(new DescribeJobCommand({ jobId: 'slow' }));
+    expect(during.job).toMatchObject({ isConcurrent: true, jobExecutionsRolloutConfig: { maximumPerMinute: 1 }, jobProcessDetails: { numberOfQueuedThings: 1 } });
+    expect(during.job?.jobProcessDetails?.processingTargets).toHaveLength(2);
+    expect((await jobs.send(new GetPendingJobExecutionsCommand({ thingName: 't2' }))).queuedJobs).toEqual([]);
+    clock.advance(60_000);
+    expect((await jobs.send(new GetPendingJobExecutionsCommand({ thingName: 't2' }))).queuedJobs?.map((entry) => entry.jobId)).toEqual(['slow']);
+    const after = await iot.send(new DescribeJobCommand({ jobId: 'slow' }));
+    expect(after.job?.isConcurrent).toBe(false);
+    expect(after.job?.jobProcessDetails?.processingTargets).toBeUndefined();
   });
 });

@@ -21,6 +21,7 @@ import {
   readAbortConfig,
   readPresignedUrlConfig,
   readRetryConfig,
+  readRolloutConfig,
   readTags,
   refuseUnmodeled,
   type AbortConfig,
@@ -28,16 +29,17 @@ import {
   type JobTag,
   type PresignedUrlConfig,
   type RetryConfig,
+  type RolloutConfig,
   type SchedulingConfig,
 } from './job-config.js';
 import { JOB_STATUSES, type JobRecord, type JobStatus, type TargetSelection } from './model.js';
 import { page } from './paging.js';
-import { releaseTargets } from './queue-execution.js';
 import { armSchedule, readSchedulingConfig } from './scheduling.js';
 import { jobDescription, jobSummary, type JobDescription, type JobSummary } from './shapes.js';
 import { invalidRequest, invalidTransition, notFound, SimulatorError } from './simulator-error.js';
 import { readTargets, thingGroupArn } from './targets.js';
 import { withTemplate } from './templates.js';
+import { beginRollout } from './rollout.js';
 import { parseS3Url } from './object-store.js';
 import { DEFAULT_PRESIGNED_EXPIRY_SEC, PresignedUrls } from './presigned-urls.js';
 import { reconcileContinuous } from './continuous-jobs.js';
@@ -71,8 +73,8 @@ export interface CreateJobRequest {
   schedulingConfig?: SchedulingConfig;
   /** Checked and kept (the simulator serves no ListTagsForResource). */
   tags?: JobTag[];
-  /** Not modeled: InvalidRequestException. */
-  jobExecutionsRolloutConfig?: unknown;
+  /** Releases executions at most `maximumPerMinute` per minute, or at an exponential rate, on the simulator's clock. */
+  jobExecutionsRolloutConfig?: RolloutConfig;
   /** Not modeled: InvalidRequestException. */
   namespaceId?: string;
   /** A custom template (CreateJobTemplate): it supplies the document and the options this request does not give. */
@@ -100,8 +102,8 @@ export interface UpdateJobRequest {
   jobExecutionsRetryConfig?: RetryConfig;
   /** A new abort configuration; evaluated when the next execution ends. */
   abortConfig?: AbortConfig;
-  /** Not modeled: InvalidRequestException. */
-  jobExecutionsRolloutConfig?: unknown;
+  /** A new rollout rate; it applies from the next minute's batch. */
+  jobExecutionsRolloutConfig?: RolloutConfig;
   /** Not modeled: InvalidRequestException. */
   namespaceId?: string;
 }
@@ -245,7 +247,7 @@ export function createJob(core: SimulatorCore, request: CreateJobRequest, autoCr
     executions: new Map(),
   };
   core.store.addJob(job);
-  if (!scheduled) releaseTargets(core, job, nowMs);
+  if (!scheduled) beginRollout(core, job, nowMs);
   if (schedule) armSchedule(core, job, schedule);
   return identity(job);
 }
@@ -441,6 +443,8 @@ function readConfig(fields: Record<string, unknown>): JobConfig {
   if (retry) config.jobExecutionsRetryConfig = retry;
   const abort = readAbortConfig(fields.abortConfig);
   if (abort) config.abortConfig = abort;
+  const rollout = readRolloutConfig(fields.jobExecutionsRolloutConfig);
+  if (rollout) config.jobExecutionsRolloutConfig = rollout;
   return config;
 }
 

@@ -108,7 +108,7 @@ export class SimulatorCore {
   /** A SNAPSHOT job in progress completes when every execution is terminal (docs/protocol.md §8). O(1). */
   maybeComplete(job: JobRecord, nowMs: number): void {
     if (job.status !== 'IN_PROGRESS' || job.targetSelection !== 'SNAPSHOT') return;
-    if (this.store.pendingCount(job) > 0) return;
+    if (this.store.pendingCount(job) > 0 || job.unreleasedTargets.length > 0) return;
     job.status = 'COMPLETED';
     job.completedAtMs = nowMs;
     job.lastUpdatedAtMs = nowMs;

@@ -85,6 +85,8 @@ export interface JobConfig {
   tags?: JobTag[];
   /** The custom template the job was created from. */
   jobTemplateArn?: string;
+  /** How fast executions are released. */
+  jobExecutionsRolloutConfig?: RolloutConfig;
 }
 
 /**
@@ -92,7 +94,6 @@ export interface JobConfig {
  * given in the refusal. Everything else in AWS's model (docs/protocol.md §11) is modeled.
  */
 const UNMODELED: Readonly<Record<string, string>> = {
-  jobExecutionsRolloutConfig: 'rollout rates are not modeled by the simulator (every execution is queued at once); omit it',
   namespaceId:
     'namespaces are not modeled by the simulator (AWS documents the namespaced notify topic only for AWS IoT Greengrass and gives no request/response topic forms); omit it',
   documentParameters: 'document parameters are only for AWS managed job templates, which the simulator does not model',
@@ -211,3 +212,69 @@ export function readTags(value: unknown): JobTag[] | undefined {
     return { Key: tag.Key, Value: tag.Value };
   });
 }
+
+/** `jobExecutionsRolloutConfig`. */
+export interface RolloutConfig {
+  /** Most targets notified per minute, 1-1000. */
+  maximumPerMinute?: number;
+  /** A rate that grows as criteria are met. */
+  exponentialRate?: {
+    /** Targets notified per minute at first, 1-1000. */
+    baseRatePerMinute: number;
+    /** Factor (1.1-5, one decimal) by which the rate grows. */
+    incrementFactor: number;
+    /** When the rate grows: after this many more targets were notified, or this many more succeeded. */
+    rateIncreaseCriteria: {
+      /** Notified targets since the last increase. */
+      numberOfNotifiedThings?: number;
+      /** Succeeded targets since the last increase. */
+      numberOfSucceededThings?: number;
+    };
+  };
+}
+
+
+/** The highest rollout rate AWS accepts, per minute. */
+export const ROLLOUT_MAX_RATE = 1000;
+
+function rolloutInteger(value: unknown, field: string, min: number, max: number): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) throw invalidRequest(`${field} must be an integer from ${min} to ${max}.`);
+  return value;
+}
+
+/** Reads and checks `jobExecutionsRolloutConfig` by AWS's ranges. */
+export function readRolloutConfig(value: unknown): RolloutConfig | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'object' || Array.isArray(value)) throw invalidRequest('jobExecutionsRolloutConfig must be an object.');
+  const fields = value as Record<string, unknown>;
+  const out: RolloutConfig = {};
+  const maximum = rolloutInteger(fields.maximumPerMinute, 'jobExecutionsRolloutConfig.maximumPerMinute', 1, ROLLOUT_MAX_RATE);
+  if (maximum !== undefined) out.maximumPerMinute = maximum;
+  if (fields.exponentialRate !== undefined && fields.exponentialRate !== null) {
+    const rate = fields.exponentialRate as Record<string, unknown>;
+    if (typeof rate !== 'object' || Array.isArray(rate)) throw invalidRequest('jobExecutionsRolloutConfig.exponentialRate must be an object.');
+    const base = rolloutInteger(rate.baseRatePerMinute, 'jobExecutionsRolloutConfig.exponentialRate.baseRatePerMinute', 1, ROLLOUT_MAX_RATE);
+    if (base === undefined) throw invalidRequest('jobExecutionsRolloutConfig.exponentialRate.baseRatePerMinute is required.');
+    const factor = rate.incrementFactor;
+    if (typeof factor !== 'number' || factor < 1.1 || factor > 5 || Math.abs(Math.round(factor * 10) - factor * 10) > 1e-9) {
+      throw invalidRequest('jobExecutionsRolloutConfig.exponentialRate.incrementFactor must be from 1.1 to 5 with one decimal.');
+    }
+    const criteria = rate.rateIncreaseCriteria as Record<string, unknown> | undefined;
+    if (typeof criteria !== 'object' || criteria === null || Array.isArray(criteria)) {
+      throw invalidRequest('jobExecutionsRolloutConfig.exponentialRate.rateIncreaseCriteria is required.');
+    }
+    const notified = rolloutInteger(criteria.numberOfNotifiedThings, 'rateIncreaseCriteria.numberOfNotifiedThings', 1, Number.MAX_SAFE_INTEGER);
+    const succeeded = rolloutInteger(criteria.numberOfSucceededThings, 'rateIncreaseCriteria.numberOfSucceededThings', 1, Number.MAX_SAFE_INTEGER);
+    if ((notified === undefined) === (succeeded === undefined)) {
+      throw invalidRequest('rateIncreaseCriteria must give exactly one of numberOfNotifiedThings and numberOfSucceededThings.');
+    }
+    out.exponentialRate = {
+      baseRatePerMinute: base,
+      incrementFactor: factor,
+      rateIncreaseCriteria: notified === undefined ? { numberOfSucceededThings: succeeded ?? 1 } : { numberOfNotifiedThings: notified },
+    };
+  }
+  return out;
+}
+

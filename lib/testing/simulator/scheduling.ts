@@ -11,7 +11,7 @@ import type { SimulatorCore } from './core.js';
 import { cancelJobRecord } from './job-cancel.js';
 import type { JobEndBehavior, SchedulingConfig } from './job-config.js';
 import type { JobRecord } from './model.js';
-import { releaseTargets } from './queue-execution.js';
+import { beginRollout } from './rollout.js';
 import { invalidRequest } from './simulator-error.js';
 
 const MINUTE_MS = 60_000;
@@ -109,7 +109,7 @@ export function armSchedule(core: SimulatorCore, job: JobRecord, schedule: Sched
       const nowMs = core.clock.now();
       job.status = 'IN_PROGRESS';
       job.lastUpdatedAtMs = nowMs;
-      releaseTargets(core, job, nowMs);
+      beginRollout(core, job, nowMs);
     });
   }
   if (schedule.endMs !== undefined) {

@@ -8,7 +8,7 @@
 import type { JobExecution, JobExecutionState, JobExecutionStatus, JobExecutionSummary, StatusDetails } from '../../protocol/shapes.js';
 import type { JsonObject } from '../../protocol/json.js';
 import { toControlSeconds, toDeviceSeconds } from './clock.js';
-import type { AbortConfig, PresignedUrlConfig, RetryConfig, SchedulingConfig } from './job-config.js';
+import type { AbortConfig, PresignedUrlConfig, RetryConfig, RolloutConfig, SchedulingConfig } from './job-config.js';
 import { deadlineOf, type ExecutionRecord, type JobRecord, type JobStatus, type TargetSelection } from './model.js';
 
 /** Which device plane a reply is for: the job document is an object over MQTT, a string over HTTP. */
@@ -100,6 +100,8 @@ export interface JobProcessDetails {
   numberOfRemovedThings: number;
   /** How many of the job's executions are TIMED_OUT. */
   numberOfTimedOutThings: number;
+  /** The targets still being rolled out to; present only during a rate-limited rollout. */
+  processingTargets?: string[];
 }
 
 /** The `job` of DescribeJob (the members the simulator models). */
@@ -135,7 +137,7 @@ export interface JobDescription {
     /** Minutes an execution may stay IN_PROGRESS before it goes TIMED_OUT. */
     inProgressTimeoutInMinutes: number;
   };
-  /** Whether the job is a concurrent update; always false in the simulator. */
+  /** True while a rate-limited rollout still has targets to release. */
   isConcurrent: boolean;
   /** As CreateJob / UpdateJob set it; present only if set. */
   presignedUrlConfig?: PresignedUrlConfig;
@@ -145,6 +147,8 @@ export interface JobDescription {
   abortConfig?: AbortConfig;
   /** As CreateJob set it; present only if set. */
   schedulingConfig?: SchedulingConfig;
+  /** As CreateJob / UpdateJob set it; present only if set. */
+  jobExecutionsRolloutConfig?: RolloutConfig;
   /** The custom template the job was created from; present only then. */
   jobTemplateArn?: string;
 }
@@ -214,7 +218,7 @@ export interface ControlJobExecutionSummary {
   retryAttempt: number;
 }
 
-const COUNTERS: Partial<Record<JobExecutionStatus, keyof JobProcessDetails>> = {
+const COUNTERS: Partial<Record<JobExecutionStatus, Exclude<keyof JobProcessDetails, 'processingTargets'>>> = {
   CANCELED: 'numberOfCanceledThings',
   SUCCEEDED: 'numberOfSucceededThings',
   FAILED: 'numberOfFailedThings',
@@ -244,6 +248,11 @@ export function jobProcessDetails(job: JobRecord): JobProcessDetails {
   return out;
 }
 
+/** Whether a rate-limited rollout still has targets waiting. */
+function rollingOut(job: JobRecord): boolean {
+  return job.status === 'IN_PROGRESS' && job.unreleasedTargets.length > 0;
+}
+
 /** DescribeJob's `job`. */
 export function jobDescription(job: JobRecord): JobDescription {
   const out: JobDescription = {
@@ -263,7 +272,12 @@ export function jobDescription(job: JobRecord): JobDescription {
   if (job.description !== undefined) out.description = job.description;
   if (job.completedAtMs !== undefined) out.completedAt = toControlSeconds(job.completedAtMs);
   if (job.inProgressTimeoutInMinutes !== undefined) out.timeoutConfig = { inProgressTimeoutInMinutes: job.inProgressTimeoutInMinutes };
-  const { presignedUrlConfig, jobExecutionsRetryConfig, abortConfig, schedulingConfig, jobTemplateArn } = structuredClone(job.config);
+  const { presignedUrlConfig, jobExecutionsRetryConfig, abortConfig, schedulingConfig, jobTemplateArn, jobExecutionsRolloutConfig } = structuredClone(job.config);
+  if (jobExecutionsRolloutConfig) out.jobExecutionsRolloutConfig = jobExecutionsRolloutConfig;
+  if (rollingOut(job)) {
+    out.isConcurrent = true;
+    out.jobProcessDetails.processingTargets = [...job.targets];
+  }
   if (jobTemplateArn !== undefined) out.jobTemplateArn = jobTemplateArn;
   if (presignedUrlConfig) out.presignedUrlConfig = presignedUrlConfig;
   if (jobExecutionsRetryConfig) out.jobExecutionsRetryConfig = jobExecutionsRetryConfig;

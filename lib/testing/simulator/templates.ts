@@ -38,7 +38,7 @@ export interface CreateJobTemplateRequest {
   jobExecutionsRetryConfig?: unknown;
   /** Checked, not kept. */
   tags?: unknown;
-  /** Not modeled: InvalidRequestException. */
+  /** As CreateJob. */
   jobExecutionsRolloutConfig?: unknown;
   /** Not modeled: InvalidRequestException. */
   maintenanceWindows?: unknown;
@@ -78,6 +78,8 @@ export interface DescribeJobTemplateResponse {
   abortConfig?: unknown;
   /** When given. */
   jobExecutionsRetryConfig?: unknown;
+  /** When given. */
+  jobExecutionsRolloutConfig?: unknown;
 }
 
 /** ListJobTemplates response. */
@@ -97,7 +99,7 @@ export interface ListJobTemplatesResponse {
   nextToken?: string;
 }
 
-const SUPPLIED = ['document', 'documentSource', 'timeoutConfig', 'presignedUrlConfig', 'abortConfig', 'jobExecutionsRetryConfig'] as const;
+const SUPPLIED = ['document', 'documentSource', 'timeoutConfig', 'presignedUrlConfig', 'abortConfig', 'jobExecutionsRetryConfig', 'jobExecutionsRolloutConfig'] as const;
 const registries = new WeakMap<SimulatorCore, Map<string, TemplateRecord>>();
 
 function registry(core: SimulatorCore): Map<string, TemplateRecord> {
@@ -138,7 +140,7 @@ export function createJobTemplate(
     if (job.documentSource !== undefined) members.documentSource = job.documentSource;
     else members.document = job.document;
     if (job.inProgressTimeoutInMinutes !== undefined) members.timeoutConfig = { inProgressTimeoutInMinutes: job.inProgressTimeoutInMinutes };
-    for (const member of ['presignedUrlConfig', 'abortConfig', 'jobExecutionsRetryConfig'] as const) {
+    for (const member of ['presignedUrlConfig', 'abortConfig', 'jobExecutionsRetryConfig', 'jobExecutionsRolloutConfig'] as const) {
       if (job.config[member] !== undefined) members[member] = structuredClone(job.config[member]);
     }
   }

@@ -61,9 +61,7 @@ describe('job templates', () => {
     expect(refusal(() => sim.createJobTemplate({ jobTemplateId: 't', description: 'd', document: 'nope' })).code).toBe('InvalidRequestException');
     sim.createJobTemplate({ jobTemplateId: 't', description: 'd', document: '{}' });
     expect(refusal(() => sim.createJobTemplate({ jobTemplateId: 't', description: 'd', document: '{}' })).code).toBe('ResourceAlreadyExistsException');
-    expect(refusal(() => sim.createJobTemplate({ jobTemplateId: 'r', description: 'd', document: '{}', jobExecutionsRolloutConfig: { maximumPerMinute: 1 } })).message).toContain(
-      'jobExecutionsRolloutConfig',
-    );
+    expect(refusal(() => sim.createJobTemplate({ jobTemplateId: 'r', description: 'd', document: '{}', maintenanceWindows: [] })).message).toContain('maintenanceWindows');
     const managed = refusal(() => sim.createJob({ jobId: 'm', targets: ['t1'], jobTemplateArn: 'arn:aws:iot:us-east-1::jobtemplate/AWS-Reboot:1.0' }));
     expect(managed.message).toContain('AWS managed templates');
     expect(refusal(() => sim.createJob({ jobId: 'm', targets: ['t1'], document: '{}', documentParameters: { a: 'b' } })).message).toContain('documentParameters');
