@@ -95,6 +95,11 @@ async function serveS3(simulator: JobsSimulator, req: IncomingMessage, res: Serv
       else sendObject(res, method, object);
       return;
     }
+    case 'DELETE':
+      await drain(req);
+      simulator.deleteObject(bucket, key);
+      res.writeHead(204).end();
+      return;
     default:
       await drain(req);
       sendS3Error(res, 501, 'NotImplemented', `${method} is not supported by the simulator's S3 subset.`);

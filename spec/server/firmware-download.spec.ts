@@ -9,7 +9,7 @@
 import { afterEach, expect, test } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import asyncMqtt, { type AsyncMqttClient } from 'async-mqtt';
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateJobCommand, CreateThingCommand, DescribeJobCommand, DescribeJobExecutionCommand, GetJobDocumentCommand, IoTClient } from '@aws-sdk/client-iot';
 import { Job, Jobs, Thing } from '../../lib/index.js';
 import { JobsSimulator } from '../../lib/testing/simulator/jobs-simulator.js';
@@ -63,6 +63,10 @@ test('a device downloads its firmware from the presigned URL in its job document
   await s3.send(new PutObjectCommand({ Bucket: 'jobs', Key: 'install-v2.json', Body: documentText, ContentType: 'application/json' }));
   const stored = await s3.send(new GetObjectCommand({ Bucket: 'firmware', Key: 'sensor/v2.bin' }));
   expect(Buffer.from(await stored.Body!.transformToByteArray()).equals(firmware)).toBe(true);
+  expect((await s3.send(new HeadObjectCommand({ Bucket: 'firmware', Key: 'sensor/v2.bin' }))).ContentLength).toBe(firmware.length);
+  await s3.send(new PutObjectCommand({ Bucket: 'firmware', Key: 'scratch', Body: 'x' }));
+  await s3.send(new DeleteObjectCommand({ Bucket: 'firmware', Key: 'scratch' }));
+  await expect(s3.send(new GetObjectCommand({ Bucket: 'firmware', Key: 'scratch' }))).rejects.toBeInstanceOf(NoSuchKey);
 
   await iot.send(new CreateThingCommand({ thingName: 'sensor-7' }));
   await iot.send(

@@ -221,6 +221,11 @@ export class JobsSimulator {
     return { etag: this.core.objects.put(bucket, key, body, contentType).etag };
   }
 
+  /** Removes an object of the S3 stand-in; true if it existed. */
+  deleteObject(bucket: string, key: string): boolean {
+    return this.core.objects.delete(bucket, key);
+  }
+
   /** An object of the S3 stand-in, or undefined. */
   getObject(bucket: string, key: string): StoredObject | undefined {
     return this.core.objects.get(bucket, key);
