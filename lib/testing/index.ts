@@ -59,6 +59,7 @@ export type {
   PresignedUrlConfig,
   RetryConfig,
   RetryFailureType,
+  RolloutConfig,
   AbortConfig,
   AbortFailureType,
   SchedulingConfig,

@@ -249,6 +249,7 @@ export class JobsSimulator {
     return this.core.presigned.baseUrl;
   }
 
+  /** Sets where presigned URLs point (e.g. `http://127.0.0.1:8080`); a trailing slash is dropped. */
   set objectsBaseUrl(url: string) {
     this.core.presigned.baseUrl = url.replace(/\/+$/, '');
   }
