@@ -30,7 +30,7 @@ afterEach(async () => {
 
 function clients(httpUrl: string): { s3: S3Client; iot: IoTClient } {
   const config = { endpoint: httpUrl, region: 'us-east-1', credentials, maxAttempts: 1 };
-  const s3 = new S3Client({ ...config, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' });
+  const s3 = new S3Client({ ...config, forcePathStyle: true });
   const iot = new IoTClient(config);
   closers.push(() => s3.destroy(), () => iot.destroy());
   return { s3, iot };
