@@ -49,6 +49,9 @@ function tick(core: SimulatorCore, job: JobRecord): void {
     return;
   }
   const config = job.config.jobExecutionsRolloutConfig ?? {};
+  // UpdateJob may have changed the config since the last batch.
+  const cap = Math.min(config.maximumPerMinute ?? MAX_RATE, MAX_RATE);
+  state.rate = config.exponentialRate ? Math.min(state.rate, cap) : cap;
   const nowMs = core.clock.now();
   let released = 0;
   while (released < state.rate && job.unreleasedTargets.length > 0) {
@@ -69,10 +72,7 @@ function tick(core: SimulatorCore, job: JobRecord): void {
 
 function grow(job: JobRecord, state: RolloutState, config: RolloutConfig): void {
   const exponential = config.exponentialRate;
-  if (!exponential) {
-    state.rate = Math.min(config.maximumPerMinute ?? MAX_RATE, MAX_RATE);
-    return;
-  }
+  if (!exponential) return;
   const { numberOfNotifiedThings, numberOfSucceededThings } = exponential.rateIncreaseCriteria;
   let succeeded = 0;
   for (const execution of job.executions.values()) if (execution.status === 'SUCCEEDED') succeeded += 1;

@@ -67,6 +67,16 @@ describe('abort criteria', () => {
     sim.deleteJob({ jobId: 'rollout', force: true });
   });
 
+  test('ALL counts FAILED, REJECTED and TIMED_OUT together', () => {
+    create('ALL', 60, 3);
+    sim.updateJobExecution('t1', 'rollout', { status: 'FAILED' });
+    sim.updateJobExecution('t2', 'rollout', { status: 'SUCCEEDED' });
+    expect(sim.describeJob({ jobId: 'rollout' }).job.status).toBe('IN_PROGRESS');
+    sim.updateJobExecution('t3', 'rollout', { status: 'REJECTED' });
+    // 2 of 3 executed things failed: 66.7% >= 60%.
+    expect(sim.describeJob({ jobId: 'rollout' }).job).toMatchObject({ status: 'CANCELED', jobProcessDetails: { numberOfCanceledThings: 2 } });
+  });
+
   test('a retried failure is not an executed thing until its retries run out', () => {
     sim.createJob({
       jobId: 'rollout',

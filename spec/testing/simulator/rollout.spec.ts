@@ -88,6 +88,18 @@ describe('rollout rates', () => {
     expect(sim.listJobExecutionsForJob({ jobId: 'r' }).executionSummaries).toHaveLength(9);
   });
 
+  test('a scheduled job rolls out from its startTime; UpdateJob changes the rate of the batches still to come', () => {
+    // The manual clock starts at 2024-07-02T17:17:12.789Z.
+    sim.createJob({ jobId: 'r', targets: THINGS, document: '{}', schedulingConfig: { startTime: '2024-07-02T18:00' }, jobExecutionsRolloutConfig: { maximumPerMinute: 2 } });
+    clock.advance(Date.UTC(2024, 6, 2, 18, 0) - clock.ms);
+    expect(queuedCount()).toBe(2);
+    sim.updateJob({ jobId: 'r', jobExecutionsRolloutConfig: { maximumPerMinute: 5 } });
+    clock.advance(60_000);
+    expect(queuedCount()).toBe(7);
+    clock.advance(60_000);
+    expect(queuedCount()).toBe(10);
+  });
+
   test('cancel stops the rollout; bad configs are InvalidRequestException', () => {
     sim.createJob({ jobId: 'r', targets: THINGS, document: '{}', jobExecutionsRolloutConfig: { maximumPerMinute: 2 } });
     sim.cancelJob({ jobId: 'r' });

@@ -146,8 +146,10 @@ describe('jobs targeting groups', () => {
     expect(refusal(() => sim.associateTargetsWithJob({ jobId: 'snap', targets: ['t1'] })).message).toContain('CONTINUOUS');
   });
 
-  test('deleting a thing takes it out of its groups', () => {
+  test('deleting a thing takes it out of its groups; its execution of a CONTINUOUS job is REMOVED', () => {
+    sim.createJob({ jobId: 'cont', targets: [`${ARN}:thinggroup/fleet`], document: '{}', targetSelection: 'CONTINUOUS' });
     sim.deleteThing({ thingName: 't2' });
+    expect(sim.listJobExecutionsForJob({ jobId: 'cont' }).executionSummaries.map((entry) => entry.jobExecutionSummary.status)).toEqual(['QUEUED', 'REMOVED']);
     expect(sim.listThingsInThingGroup({ thingGroupName: 'fleet', recursive: true }).things).toEqual(['t1']);
   });
 });
