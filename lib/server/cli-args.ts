@@ -33,6 +33,8 @@ export interface CliOptions {
   autoCreateThings: boolean;
   /** How long a deleted job stays DELETION_IN_PROGRESS, in ms (the simulator's `behavior.deletionDelayMs`); 0 when absent. */
   deletionDelayMs?: number;
+  /** The HTTP URL devices reach the server at, for presigned URLs in job documents; the listener's URL when absent. */
+  publicHttpUrl?: string;
 }
 
 /** The outcome of parsing: run, print help, or print version. */
@@ -61,6 +63,10 @@ Options:
   --deletion-delay-ms MS
                       how long a deleted job stays DELETION_IN_PROGRESS before it
                       disappears (default 0)
+  --public-http-url URL
+                      the HTTP URL devices reach this server at, used in the
+                      presigned URLs of job documents (default: the listener's
+                      URL; set it with --host 0.0.0.0, e.g. http://192.168.1.5:8080)
   -h, --help          print this help
   -v, --version       print the version
 
@@ -88,6 +94,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
         'account-id': { type: 'string' },
         'auto-create-things': { type: 'boolean' },
         'deletion-delay-ms': { type: 'string' },
+        'public-http-url': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -110,6 +117,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
   if (!/^[a-z0-9-]{1,64}$/.test(options.region)) throw new CliUsageError(`--region must look like us-east-1, not ${JSON.stringify(options.region)}`);
   if (!/^\d{12}$/.test(options.accountId)) throw new CliUsageError(`--account-id must be 12 digits, not ${JSON.stringify(options.accountId)}`);
   if (values['deletion-delay-ms'] !== undefined) options.deletionDelayMs = parseDelay(values['deletion-delay-ms']);
+  if (values['public-http-url'] !== undefined) options.publicHttpUrl = parseHttpUrl(values['public-http-url']);
   if (values.attach !== undefined) {
     if (values['mqtt-port'] !== undefined) throw new CliUsageError('--mqtt-port and --attach exclude each other: with --attach no broker is started');
     options.attach = parseBrokerUrl(values.attach);
@@ -131,6 +139,19 @@ function parseDelay(value: string): number {
   const ms = /^\d{1,10}$/.test(value) ? Number(value) : Number.NaN;
   if (!(ms >= 0 && ms <= MAX_DELAY_MS)) throw new CliUsageError(`--deletion-delay-ms must be a number of milliseconds from 0 to ${MAX_DELAY_MS}, not ${JSON.stringify(value)}`);
   return ms;
+}
+
+function parseHttpUrl(value: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (!url || !['http:', 'https:'].includes(url.protocol) || url.hostname === '' || url.search !== '' || url.hash !== '') {
+    throw new CliUsageError(`--public-http-url must be an http(s) URL such as http://192.168.1.5:8080, not ${JSON.stringify(value)}`);
+  }
+  return value.replace(/\/+$/, '');
 }
 
 function parseBrokerUrl(value: string): string {

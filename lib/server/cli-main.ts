@@ -62,6 +62,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
       accountId: options.accountId,
       autoCreateThings: options.autoCreateThings,
       ...(options.deletionDelayMs === undefined ? {} : { behavior: { deletionDelayMs: options.deletionDelayMs } }),
+      ...(options.publicHttpUrl === undefined ? {} : { publicHttpUrl: options.publicHttpUrl }),
       onInternalError: (error) => io.err(`${NAME}: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
     });
   } catch (error) {

@@ -34,6 +34,8 @@ export interface SimulatorServerOptions {
   behavior?: JobsSimulatorOptions['behavior'];
   /** Passed to a new {@link JobsSimulator}. @defaultValue false */
   autoCreateThings?: boolean;
+  /** The HTTP URL devices reach the server at, used in presigned URLs of job documents. @defaultValue the HTTP listener's URL */
+  publicHttpUrl?: string;
   /** Largest HTTP request body, in bytes. @defaultValue 262144 */
   maxBodyBytes?: number;
   /** Hears unexpected errors of HTTP requests (answered with 500 InternalFailureException). */
@@ -109,7 +111,7 @@ export async function startSimulatorServer(options: SimulatorServerOptions = {})
     const http: RunningHttpServer = await startHttpServer(withObjectApi(simulator, listener), host, options.httpPort ?? 8080);
     closers.push(() => http.close());
     // Presigned URLs in job documents point at this port.
-    simulator.objectsBaseUrl = http.url;
+    simulator.objectsBaseUrl = options.publicHttpUrl ?? http.url;
 
     let closing: Promise<void> | undefined;
     return {

@@ -32,6 +32,13 @@ describe('parseCliArgs', () => {
     }
   });
 
+  test('--public-http-url names the URL presigned URLs use', () => {
+    expect(parseCliArgs(['--public-http-url', 'http://192.168.1.5:8080/'])).toMatchObject({ kind: 'run', options: { publicHttpUrl: 'http://192.168.1.5:8080' } });
+    for (const bad of ['192.168.1.5:8080', 'ftp://host', 'http://host/?q=1']) {
+      expect(() => parseCliArgs(['--public-http-url', bad])).toThrow(/--public-http-url must be/);
+    }
+  });
+
   test('help and version', () => {
     expect(parseCliArgs(['--help'])).toEqual({ kind: 'help' });
     expect(parseCliArgs(['-h'])).toEqual({ kind: 'help' });

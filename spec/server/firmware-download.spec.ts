@@ -117,3 +117,10 @@ test('an expired or tampered presigned URL is 403 AccessDenied; a fresh delivery
   expect(await expired.text()).toContain('Request has expired');
   expect((await fetch(urlNow())).status).toBe(200);
 });
+
+test('publicHttpUrl sets the base of presigned URLs (a server bound to 0.0.0.0 cannot know it)', async () => {
+  server = await startSimulatorServer({ mqttPort: 0, httpPort: 0, autoCreateThings: true, publicHttpUrl: 'http://192.168.1.5:8080' });
+  server.simulator.createJob({ jobId: 'fw', targets: ['t1'], document: JSON.stringify({ url: '${aws:iot:s3-presigned-url:https://s3.amazonaws.com/b/fw.bin}' }) });
+  const reply = server.simulator.describeJobExecutionForDevice('t1', 'fw', {});
+  expect(reply.ok && (reply.reply.execution!.jobDocument as { url: string }).url).toMatch(/^http:\/\/192\.168\.1\.5:8080\/presigned-objects\/b\/fw\.bin\?/);
+});
