@@ -415,7 +415,8 @@ function readDocumentSource(core: SimulatorCore, document: unknown, documentSour
   if (typeof documentSource !== 'string' || documentSource.length < 1 || documentSource.length > 1350) {
     throw invalidRequest('documentSource must be an S3 URL of 1-1350 characters.');
   }
-  const target = parseS3Url(documentSource);
+  // CreateJobTemplate documents its documentSource in the placeholder form; CreateJob as a plain S3 URL. Both are read.
+  const target = parseS3Url(/^\$\{aws:iot:s3-presigned-url:(.+)\}$/.exec(documentSource)?.[1] ?? documentSource);
   if (!target) throw invalidRequest(`documentSource must be an S3 URL such as https://s3.amazonaws.com/BUCKET/KEY, not ${JSON.stringify(documentSource.slice(0, 100))}.`);
   const object = core.objects.get(target.bucket, target.key);
   if (!object) throw invalidRequest(`documentSource: the object ${target.bucket}/${target.key} does not exist in the simulator's object store (putObject it first).`);

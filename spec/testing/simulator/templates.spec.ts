@@ -56,6 +56,13 @@ describe('job templates', () => {
     expect(sim.getJobDocument({ jobId: 'j1' }).document).toBe('{"op":"reboot"}');
   });
 
+  test("a template's documentSource in the placeholder form AWS documents for templates is read from the object store", () => {
+    sim.putObject('jobs', 'reboot.json', '{"op":"reboot"}');
+    sim.createJobTemplate({ jobTemplateId: 's3', description: 'd', documentSource: '${aws:iot:s3-presigned-url:https://s3.amazonaws.com/jobs/reboot.json}' });
+    sim.createJob({ jobId: 'j', targets: ['t1'], jobTemplateArn: `${ARN}:jobtemplate/s3` });
+    expect(sim.getJobDocument({ jobId: 'j' }).document).toBe('{"op":"reboot"}');
+  });
+
   test('refusals: no document, an existing id, unmodeled members, AWS managed templates and documentParameters', () => {
     expect(refusal(() => sim.createJobTemplate({ jobTemplateId: 't', description: 'd' })).message).toContain('document');
     expect(refusal(() => sim.createJobTemplate({ jobTemplateId: 't', description: 'd', document: 'nope' })).code).toBe('InvalidRequestException');
