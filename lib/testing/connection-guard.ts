@@ -60,44 +60,93 @@ export type LimitEvent =
       readonly limit: number;
     };
 
+/** The guard of each guarded socket, for {@link reserveOutbound}. */
+const guards = new WeakMap<object, ConnectionGuard>();
+
 /**
  * Applies `limits` to `socket` (a net or TLS socket that aedes will read).
  * @param onLimit - hears each connection closed by a limit.
  */
 export function guardConnection(socket: Socket, limits: ConnectionLimits, onLimit: (event: LimitEvent) => void): void {
-  const remote = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
-  const frames = new FrameTracker(limits.maxPayloadBytes);
-  let tripped = false;
-  const trip = (event: LimitEvent): void => {
-    if (tripped) return;
-    tripped = true;
-    socket.destroy();
-    onLimit(event);
-  };
+  guards.set(socket, new ConnectionGuard(socket, limits, onLimit));
+}
 
-  // aedes reads with socket.read() on 'readable'; look at each chunk first.
-  const read = socket.read.bind(socket);
-  socket.read = (size?: number): unknown => {
-    const chunk: unknown = read(size);
-    if (tripped) return null;
-    if (Buffer.isBuffer(chunk)) {
-      const refused = frames.feed(chunk);
-      if (refused !== undefined) {
-        trip({ kind: 'packet-too-large', remote, bytes: refused.bytes, limit: refused.limit });
-        return null;
+/**
+ * Reserves room for `bytes` about to be sent on `connection` (the simulator's
+ * replies, which are built before aedes writes them). Returns false, having
+ * closed the connection, when they would take its outbound queue over the
+ * limit; true otherwise, and always for a connection without a guard (the
+ * in-process broker).
+ */
+export function reserveOutbound(connection: unknown, bytes: number): boolean {
+  const guard = typeof connection === 'object' && connection !== null ? guards.get(connection) : undefined;
+  return guard === undefined || guard.reserve(bytes);
+}
+
+/** The limits of one socket. */
+class ConnectionGuard {
+  private readonly remote: string;
+  private readonly frames: FrameTracker;
+  private tripped = false;
+  /** Bytes reserved for replies and not yet written to the socket. */
+  private pending = 0;
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly limits: ConnectionLimits,
+    private readonly onLimit: (event: LimitEvent) => void,
+  ) {
+    this.remote = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
+    this.frames = new FrameTracker(limits.maxPayloadBytes);
+
+    // aedes reads with socket.read() on 'readable'; look at each chunk first.
+    const read = socket.read.bind(socket);
+    socket.read = (size?: number): unknown => {
+      const chunk: unknown = read(size);
+      if (this.tripped) return null;
+      if (Buffer.isBuffer(chunk)) {
+        const refused = this.frames.feed(chunk);
+        if (refused !== undefined) {
+          this.trip({ kind: 'packet-too-large', remote: this.remote, bytes: refused.bytes, limit: refused.limit });
+          return null;
+        }
       }
-    }
-    return chunk;
-  };
+      return chunk;
+    };
 
-  // mqtt-packet writes each packet in a few socket.write calls; check the queue after each.
-  const write = socket.write.bind(socket) as (...args: unknown[]) => boolean;
-  (socket as { write: (...args: unknown[]) => boolean }).write = (...args: unknown[]): boolean => {
-    if (tripped) return false;
-    const result = write(...args);
-    if (socket.writableLength > limits.maxOutboundBytes) trip({ kind: 'slow-reader', remote, bytes: socket.writableLength, limit: limits.maxOutboundBytes });
-    return result;
-  };
+    // mqtt-packet writes each packet in a few socket.write calls; check the queue after each.
+    const write = socket.write.bind(socket) as (...args: unknown[]) => boolean;
+    (socket as { write: (...args: unknown[]) => boolean }).write = (...args: unknown[]): boolean => {
+      if (this.tripped) return false;
+      const [chunk] = args;
+      const size = typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk instanceof Uint8Array ? chunk.byteLength : 0;
+      this.pending = Math.max(0, this.pending - size);
+      const result = write(...args);
+      this.checkQueue(0);
+      return result;
+    };
+  }
+
+  reserve(bytes: number): boolean {
+    if (this.tripped) return false;
+    this.pending += bytes;
+    return this.checkQueue(0);
+  }
+
+  /** True while the queue is within the limit; trips the connection otherwise. */
+  private checkQueue(extra: number): boolean {
+    const queued = this.socket.writableLength + this.pending + extra;
+    if (queued <= this.limits.maxOutboundBytes) return true;
+    this.trip({ kind: 'slow-reader', remote: this.remote, bytes: queued, limit: this.limits.maxOutboundBytes });
+    return false;
+  }
+
+  private trip(event: LimitEvent): void {
+    if (this.tripped) return;
+    this.tripped = true;
+    this.socket.destroy();
+    this.onLimit(event);
+  }
 }
 
 /**
@@ -144,13 +193,14 @@ export class FrameTracker {
             if (this.lengthBytes === 4) this.state = 'off';
             break;
           }
-          if (this.length > this.maxPacketBytes) return { bytes: this.length, limit: this.maxPacketBytes };
           this.remaining = this.length;
+          // A PUBLISH is judged by its payload once its topic length is known; any other packet by its size.
           if (this.header >> 4 === 3 && this.length >= 2) {
             this.topicLength = 0;
             this.topicBytes = 0;
             this.state = 'topic';
           } else {
+            if (this.length > this.maxPacketBytes) return { bytes: this.length, limit: this.maxPacketBytes };
             this.state = this.remaining === 0 ? 'type' : 'body';
           }
           break;

@@ -8,6 +8,7 @@
  */
 
 import type { Aedes, AedesPublishPacket, Client } from 'aedes';
+import { reserveOutbound } from '../connection-guard.js';
 import { MqttFront, type FrontTarget } from './mqtt-front.js';
 
 /** QoS of replies: AWS was seen answering a non-subscribed requester at QoS 0 (docs/protocol.md §2.2). */
@@ -34,7 +35,8 @@ export function attachToAedes(aedes: Aedes, target: FrontTarget): AedesAttachmen
     if (!client) return;
     const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
     front.handle(packet.topic, payload, (topic, body) => {
-      if (client.closed) return;
+      // A client that does not read its replies is disconnected before they pile up (TCP/TLS broker limit).
+      if (client.closed || !reserveOutbound(client.conn, Buffer.byteLength(body) + topic.length + 8)) return;
       client.publish({ cmd: 'publish', topic, payload: Buffer.from(body), qos: REPLY_QOS, retain: false, dup: false }, ignore);
     });
   };
