@@ -42,6 +42,12 @@ export interface SimulatorServerOptions {
    * @defaultValue 'open'
    */
   accessControl?: AccessControl;
+  /**
+   * Things to register at start, each with its client certificate (PEM)
+   * attached as its principal, as CreateThing and AttachThingPrincipal do.
+   * @throws Error at start for a PEM that holds no certificate.
+   */
+  thingCertificates?: ReadonlyArray<{ readonly thingName: string; readonly certificate: string | Buffer }>;
   /** Serve MQTT over TLS (as AWS IoT Core does on 8883); with `ca`, clients must present a certificate it signed. Ignored with `attach`. */
   tls?: TlsListenerOptions;
   /** Largest PUBLISH payload; a larger one closes the connection, as on AWS IoT Core. @defaultValue 131072 (AWS's 128 KB) */
@@ -123,6 +129,10 @@ export async function startSimulatorServer(options: SimulatorServerOptions = {})
   if (ownSimulator) closers.push(() => simulator.close());
 
   try {
+    for (const { thingName, certificate } of options.thingCertificates ?? []) {
+      simulator.createThing({ thingName });
+      simulator.attachThingPrincipal({ thingName, principal: simulator.certificateArn(typeof certificate === 'string' ? certificate : certificate.toString('utf8')) });
+    }
     let broker: TcpTestBroker | undefined;
     let detach: Detach;
     if (options.attach === undefined) {
