@@ -7,7 +7,7 @@
  * @packageDocumentation
  */
 
-import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { JsonObject } from '../protocol/json.js';
 import { BodyTooLargeError, DEFAULT_MAX_BODY_BYTES, readJsonBody } from './body.js';
 import { HttpError, unknownOperation } from './http-error.js';
@@ -25,6 +25,8 @@ export interface OperationRequest {
   readonly query: URLSearchParams;
   /** The JSON body; `{}` when empty. */
   readonly body: JsonObject;
+  /** The request headers (some members travel in headers, e.g. AttachThingPrincipal's `x-amzn-principal`). */
+  readonly headers: IncomingHttpHeaders;
 }
 
 /** What an operation answers: `body: undefined` sends an empty body. */
@@ -88,6 +90,6 @@ async function serve(req: IncomingMessage, res: ServerResponse, handle: Operatio
     throw unknownOperation(`No operation for ${method} ${target.path}${hint}`);
   }
   const body = await readJsonBody(req, maxBodyBytes);
-  const result = await handle(routed.match, { labels: routed.match.labels, query: target.query, body });
+  const result = await handle(routed.match, { labels: routed.match.labels, query: target.query, body, headers: req.headers });
   sendJson(res, result.status, result.body);
 }

@@ -5,6 +5,7 @@
  * client id claims. `connect()` is used exactly as for AWS.
  */
 import { readFileSync } from 'node:fs';
+import { AttachThingPrincipalCommand, CreateThingCommand, DetachThingPrincipalCommand, IoTClient, ListThingPrincipalsCommand } from '@aws-sdk/client-iot';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import type { AsyncMqttClient } from 'async-mqtt';
@@ -141,6 +142,23 @@ describe("accessControl: 'thing-policy' over TLS: the certificate is the identit
     await client.updateJobExecution('thing-b', 'job-b', { status: 'SUCCEEDED' });
     await next;
     expect(seen).toEqual([undefined]);
+  });
+
+  test('the AWS SDK attaches, lists and detaches a certificate over HTTP (AttachThingPrincipal), and the device then connects', async () => {
+    const iot = new IoTClient({ endpoint: `http://127.0.0.1:${server!.httpPort}`, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    closers.push(() => Promise.resolve(iot.destroy()));
+    const principal = `arn:aws:iot:us-east-1:123456789012:cert/${certificateId(pem('thing-a.pem'))}`;
+    await iot.send(new CreateThingCommand({ thingName: 'dev1' }));
+    await expect(device('dev1', 'thing-a')).rejects.toBeInstanceOf(ConnectionClosedError);
+    await iot.send(new AttachThingPrincipalCommand({ thingName: 'dev1', principal }));
+    await expect(iot.send(new ListThingPrincipalsCommand({ thingName: 'dev1' }))).resolves.toMatchObject({ principals: [principal] });
+    const client = await device('dev1', 'thing-a');
+    const jobs = new JobsClient(client);
+    closers.push(() => jobs.close());
+    await expect(jobs.getPendingJobExecutions('dev1')).resolves.toMatchObject({ queuedJobs: [] });
+    await iot.send(new DetachThingPrincipalCommand({ thingName: 'dev1', principal }));
+    await expect(iot.send(new ListThingPrincipalsCommand({ thingName: 'dev1' }))).resolves.toMatchObject({ principals: [] });
+    await expect(iot.send(new AttachThingPrincipalCommand({ thingName: 'nobody', principal }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
   });
 
   test('needs client certificates: without tls.ca, or with attach, the server does not start', async () => {
