@@ -33,6 +33,8 @@ export function attachToAedes(aedes: Aedes, target: FrontTarget): AedesAttachmen
   const onPublish = (packet: AedesPublishPacket, client: Client | null): void => {
     // client is null for the broker's own publishes ($SYS, our notifications).
     if (!client) return;
+    // A connection a limit just closed still has the rest of its last read in aedes's parser: do not answer it.
+    if ((client.conn as { destroyed?: boolean }).destroyed === true) return;
     const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
     front.handle(packet.topic, payload, (topic, body) => {
       // A client that does not read its replies is disconnected before they pile up (TCP/TLS broker limit).
