@@ -14,9 +14,15 @@ const tsx = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url
 const fixture = (name: string): string => `spec/fixtures/tls-things/${name}`;
 
 let child: ChildProcess | undefined;
-afterEach(() => {
-  if (child !== undefined && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+afterEach(async () => {
+  // After a failure: SIGTERM, which tsx passes on to the node process it runs (SIGKILL would orphan it).
+  const running = child;
   child = undefined;
+  if (running !== undefined && running.exitCode === null && running.signalCode === null) {
+    const exited = new Promise<void>((resolve) => running.once('exit', () => resolve()));
+    running.kill('SIGTERM');
+    await exited;
+  }
 });
 
 test('--tls-* with --access-control thing-policy and --thing-cert: the attached certificate connects, others are refused, limits are logged', async () => {
