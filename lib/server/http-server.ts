@@ -24,8 +24,11 @@ export interface HttpLimits {
 
 /** The defaults of {@link HttpLimits}. */
 export const DEFAULT_HTTP_LIMITS = {
+  /** Concurrent connections. */
   maxConnections: 256,
+  /** 10 s to send the request headers (Node's own default is 60 s). */
   headersTimeoutMs: 10_000,
+  /** 30 s to send the whole request. */
   requestTimeoutMs: 30_000,
 } as const;
 

@@ -76,8 +76,11 @@ export interface TlsListenerOptions {
 
 /** The defaults of the TCP broker's limits. */
 export const DEFAULT_BROKER_LIMITS = {
+  /** AWS IoT Core's PUBLISH payload limit: 128 KB. */
   maxPayloadBytes: AWS_IOT_MAX_PAYLOAD_BYTES,
+  /** 8 MiB queued for a client that does not read. */
   maxOutboundBytes: 8 * 1024 * 1024,
+  /** Concurrent connections. */
   maxConnections: 1_000,
 } as const;
 
