@@ -122,7 +122,7 @@ class ConnectionGuard {
       const size = typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk instanceof Uint8Array ? chunk.byteLength : 0;
       this.pending = Math.max(0, this.pending - size);
       const result = write(...args);
-      this.checkQueue(0);
+      this.checkQueue();
       return result;
     };
   }
@@ -130,12 +130,12 @@ class ConnectionGuard {
   reserve(bytes: number): boolean {
     if (this.tripped) return false;
     this.pending += bytes;
-    return this.checkQueue(0);
+    return this.checkQueue();
   }
 
   /** True while the queue is within the limit; trips the connection otherwise. */
-  private checkQueue(extra: number): boolean {
-    const queued = this.socket.writableLength + this.pending + extra;
+  private checkQueue(): boolean {
+    const queued = this.socket.writableLength + this.pending;
     if (queued <= this.limits.maxOutboundBytes) return true;
     this.trip({ kind: 'slow-reader', remote: this.remote, bytes: queued, limit: this.limits.maxOutboundBytes });
     return false;
