@@ -14,6 +14,7 @@ import { ConnectionClosedError, InvalidArgumentError } from '../../lib/errors.js
 import { Jobs, Thing } from '../../lib/index.js';
 import { connect, type ConnectOptions } from '../../lib/mqtt/connect.js';
 import { startSimulatorServer, type SimulatorServer } from '../../lib/server/server.js';
+import { createTcpBroker } from '../../lib/testing/broker.js';
 import { certificateId } from '../../lib/testing/simulator/principals.js';
 
 const fixture = (name: string): string => fileURLToPath(new URL(`../fixtures/tls-things/${name}`, import.meta.url));
@@ -62,6 +63,18 @@ describe('TLS without access control', () => {
     await expect(device('thing-a', undefined)).rejects.toBeInstanceOf(ConnectionClosedError);
     await expect(device('thing-a', 'rogue')).rejects.toBeInstanceOf(ConnectionClosedError);
   });
+});
+
+test('createTcpBroker({ tls }) listens on mqtts:// and its connect() takes the client certificate options', async () => {
+  const broker = await createTcpBroker({ tls: TLS });
+  closers.push(() => broker.close());
+  expect(broker.url).toBe(`mqtts://127.0.0.1:${broker.port}`);
+  const client = await broker.connect({ cert: pem('thing-a.pem'), key: pem('thing-a.key'), ca: TLS.ca });
+  const received = new Promise<string>((resolve) => client.once('message', (_topic: string, payload: Buffer) => resolve(payload.toString())));
+  await client.subscribe('echo', { qos: 1 });
+  await client.publish('echo', 'over tls', { qos: 1 });
+  await expect(received).resolves.toBe('over tls');
+  await expect(broker.connect({ ca: TLS.ca })).rejects.toThrow();
 });
 
 describe("accessControl: 'thing-policy' over TLS: the certificate is the identity", () => {
