@@ -11,31 +11,56 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { JobsSimulator } from '../testing/simulator/jobs-simulator.js';
 import { parsePresignedPath } from '../testing/simulator/presigned-urls.js';
+import { HttpError } from './http-error.js';
 import { signingService } from './plane.js';
+import { guardRequest, type RequestGuardOptions } from './request-guard.js';
+import { sendError } from './rest-json.js';
 import { parseRequestTarget } from './request-target.js';
 
 /** Largest object the S3 subset takes, in bytes. */
 export const MAX_OBJECT_BYTES = 16 * 1024 * 1024;
 
+/** Options of {@link withObjectApi}: the request guard's (Host and Origin checks) and the host the server binds. */
+export interface ObjectApiOptions extends RequestGuardOptions {
+  /** The host the server binds (always accepted in `Host`). */
+  host?: string;
+}
+
 /**
  * Wraps the Jobs listener `next`: presigned-URL GETs and `s3`-signed
- * requests are answered here; everything else is passed on.
+ * requests are answered here, after the same Host and Origin checks as the
+ * Jobs APIs (object bodies are not JSON, so the content-type rule does not
+ * apply); everything else is passed on.
  */
-export function withObjectApi(simulator: JobsSimulator, next: RequestListener): RequestListener {
+export function withObjectApi(simulator: JobsSimulator, next: RequestListener, options: ObjectApiOptions = {}): RequestListener {
+  const guard: RequestGuardOptions = {
+    ...(options.allowedHosts === undefined ? {} : { allowedHosts: options.allowedHosts }),
+    ...(options.allowedOrigins === undefined ? {} : { allowedOrigins: options.allowedOrigins }),
+  };
   return (req, res) => {
     const url = req.url ?? '/';
     const mark = url.indexOf('?');
     const pathname = mark === -1 ? url : url.slice(0, mark);
     const query = new URLSearchParams(mark === -1 ? '' : url.slice(mark + 1));
     const presigned = parsePresignedPath(pathname);
+    const isObjectRequest = (presigned !== undefined && (req.method === 'GET' || req.method === 'HEAD')) || signingService(req.headers, query) === 's3';
+    if (!isObjectRequest) {
+      next(req, res);
+      return;
+    }
+    try {
+      if (guardRequest(req, res, options.host ?? '', guard).kind === 'answered') return;
+    } catch (error) {
+      // 415 comes last in the guard: Host and Origin passed, and object bodies need not be JSON.
+      if (!(error instanceof HttpError && error.status === 415)) {
+        sendError(res, error instanceof HttpError ? error : new HttpError(500, 'InternalFailureException', 'The simulator failed to process the request'), true);
+        return;
+      }
+    }
     if (presigned && (req.method === 'GET' || req.method === 'HEAD')) {
       const resolved = simulator.resolvePresignedUrl(`http://host${url}`);
       if (!resolved.ok) sendS3Error(res, resolved.code === 'NoSuchKey' ? 404 : 403, resolved.code, resolved.message);
       else sendObject(res, req.method, resolved.object);
-      return;
-    }
-    if (signingService(req.headers, query) !== 's3') {
-      next(req, res);
       return;
     }
     serveS3(simulator, req, res).catch(() => sendS3Error(res, 500, 'InternalError', 'The simulator failed to process the request.'));

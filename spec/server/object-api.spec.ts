@@ -32,3 +32,20 @@ test('bad presigned URLs, bad buckets, aws-chunked uploads and unsupported metho
   expect([got.status, got.text, got.headers.etag]).toEqual([200, 'hello', '"5d41402abc4b2a76b9719d911017c592"']);
   expect((await call(port, { path: '/things/dev1/jobs' })).json).toEqual({ inProgressJobs: [], queuedJobs: [] });
 });
+
+test('objects get the same Host and Origin checks as the Jobs APIs (a DNS-rebinding page cannot read or write them)', async () => {
+  server = await startSimulatorServer({ mqttPort: 0, httpPort: 0, autoCreateThings: true });
+  const port = server.httpPort;
+  const foreign = { host: `attacker.example:${port}` };
+  expect((await call(port, { method: 'PUT', path: '/bucket/key', headers: { ...S3, ...foreign }, body: 'x' })).status).toBe(403);
+  expect((await call(port, { method: 'PUT', path: '/bucket/key', headers: { ...S3, origin: 'http://evil.example' }, body: 'x' })).status).toBe(403);
+  expect(server.simulator.getObject('bucket', 'key')).toBeUndefined();
+  server.simulator.putObject('bucket', 'key', 'secret');
+  server.simulator.createJob({ jobId: 'j', targets: ['t'], document: JSON.stringify({ url: '${aws:iot:s3-presigned-url:https://s3.amazonaws.com/bucket/key}' }) });
+  const reply = server.simulator.describeJobExecutionForDevice('t', 'j', {});
+  const url = new URL(reply.ok ? (reply.reply.execution!.jobDocument as { url: string }).url : 'http://x/');
+  const path = url.pathname + url.search;
+  expect((await call(port, { path, headers: foreign })).status).toBe(403);
+  const allowed = await call(port, { path });
+  expect([allowed.status, allowed.text]).toEqual([200, 'secret']);
+});
