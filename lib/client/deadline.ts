@@ -1,14 +1,19 @@
 /**
- * Bounds an operation in flight by a timeout (p-timeout) and an AbortSignal.
- * Both end the operation itself, so that the correlation table and the
- * subscriptions see one outcome; the timer and the abort listener are removed
- * as soon as the operation settles, however it settles.
+ * The one bounded wait of the library (p-timeout underneath): a client call
+ * waiting for its reply, a `Jobs` call queued behind the per-thing lock,
+ * `waitForChange`, a retry pause, a wait for the connection to come back.
+ *
+ * Every wait is a {@link Deferred} that the bound ends itself: a timeout, the
+ * caller's AbortSignal or the owner's close fail (or, with `onTimeout`,
+ * resolve) the operation, so whoever else watches it (the correlation table,
+ * the subscriptions) sees the same single outcome. The timer and the abort
+ * listeners are removed the moment the operation settles, however it settles.
  * @packageDocumentation
  */
 
 import pTimeout from 'p-timeout';
-import { JobsAbortError, JobsTimeoutError } from '../errors.js';
-import type { Deferred } from './deferred.js';
+import { JobsAbortError, JobsTimeoutError, type JobsError } from '../errors.js';
+import { Deferred } from './deferred.js';
 
 /**
  * The longest delay a Node timer can hold (about 24.8 days). A longer one
@@ -22,17 +27,40 @@ export function timerMs(ms: number): number {
   return ms > MAX_TIMER_MS ? Number.POSITIVE_INFINITY : ms;
 }
 
+/** How a wait is bounded. */
+export interface WaitBounds<T> {
+  /** Milliseconds; `Infinity` for no timer; 0 fires at the next timer tick. */
+  timeoutMs: number;
+  /** The caller's signal: its abort fails the wait with {@link JobsAbortError}. */
+  signal?: AbortSignal | undefined;
+  /** The owner's lifetime: its abort fails the wait with `closedError()`. */
+  closeSignal?: AbortSignal | undefined;
+  /** The error of a close (required with `closeSignal`). */
+  closedError?: (() => JobsError) | undefined;
+  /** On timeout, settle with this value instead of failing with {@link JobsTimeoutError}. */
+  onTimeout?: (() => T) | undefined;
+  /** Whether the request had gone out, for the timeout and abort errors. @defaultValue never */
+  requestSent?: (() => boolean) | undefined;
+}
+
 /**
- * Waits for `operation`, failing it with {@link JobsTimeoutError} after
- * `timeoutMs` (`Infinity` for never; 0 fires at the next timer tick) or with
- * {@link JobsAbortError} when `signal` aborts.
+ * Bounds `operation` and returns its promise.
+ * @throws {@link JobsTimeoutError}, {@link JobsAbortError}, or the owner's closed error; whatever the operation itself fails with.
  */
-export async function settleWithin<T>(operation: Deferred<T>, timeoutMs: number, signal: AbortSignal | undefined): Promise<T> {
+export function settleWithin<T>(operation: Deferred<T>, bounds: WaitBounds<T>): Promise<T> {
+  const { signal, closeSignal } = bounds;
+  const sent = (): boolean => bounds.requestSent?.() ?? false;
   const onAbort = (): void => {
-    operation.fail(new JobsAbortError(operation.name, { cause: signal?.reason }), 'aborted');
+    operation.fail(new JobsAbortError(operation.name, { cause: signal?.reason, requestSent: sent() }), 'aborted');
   };
-  if (signal?.aborted) onAbort();
-  else signal?.addEventListener('abort', onAbort, { once: true });
+  const onClose = (): void => {
+    operation.fail(bounds.closedError?.() ?? new JobsAbortError(operation.name), 'closed');
+  };
+  if (closeSignal?.aborted === true) onClose();
+  else if (signal?.aborted === true) onAbort();
+  if (operation.settled) return operation.promise;
+  signal?.addEventListener('abort', onAbort, { once: true });
+  closeSignal?.addEventListener('abort', onClose, { once: true });
   // p-timeout builds a TimeoutError, with a stack trace, on every call, even
   // with a fallback that never uses it: that capture was the largest single
   // cost of a request (bench/request-overhead.ts). The error is made
@@ -44,18 +72,47 @@ export async function settleWithin<T>(operation: Deferred<T>, timeoutMs: number,
     Error.stackTraceLimit = 0;
     bounded = pTimeout(operation.promise, {
       // p-timeout wants a positive number; 0 means "as soon as possible".
-      milliseconds: Math.max(timerMs(timeoutMs), 1),
+      milliseconds: Math.max(timerMs(bounds.timeoutMs), 1),
       fallback: () => {
-        operation.fail(new JobsTimeoutError(operation.name, timeoutMs), 'timed-out');
+        if (bounds.onTimeout !== undefined) operation.resolve(bounds.onTimeout(), 'timed-out');
+        else operation.fail(new JobsTimeoutError(operation.name, bounds.timeoutMs, { requestSent: sent() }), 'timed-out');
         return operation.promise;
       },
     });
   } finally {
     Error.stackTraceLimit = stackTraceLimit;
   }
-  try {
-    return await bounded;
-  } finally {
+  const cleanup = (): void => {
     signal?.removeEventListener('abort', onAbort);
+    closeSignal?.removeEventListener('abort', onClose);
+  };
+  bounded.then(cleanup, cleanup);
+  return bounded;
+}
+
+/**
+ * Waits `ms` (a retry pause), ended early by the caller's signal or the owner's close.
+ * @throws {@link JobsAbortError} or the owner's closed error.
+ */
+export function pause(name: string, ms: number, bounds: Omit<WaitBounds<void>, 'timeoutMs' | 'onTimeout'> = {}): Promise<void> {
+  return settleWithin(new Deferred<void>(name), { ...bounds, timeoutMs: ms, onTimeout: () => undefined });
+}
+
+/**
+ * A point in time by which a whole operation must be done (time queued behind
+ * the per-thing lock, every attempt and every pause count against it).
+ */
+export class Deadline {
+  private readonly endsAt: number;
+
+  /** @param timeoutMs - from now; `Infinity` for never. */
+  constructor(readonly timeoutMs: number) {
+    this.endsAt = Date.now() + timeoutMs;
+  }
+
+  /** Milliseconds left (0 when passed; `Infinity` for no deadline). */
+  remainingMs(): number {
+    if (this.timeoutMs === Number.POSITIVE_INFINITY) return Number.POSITIVE_INFINITY;
+    return Math.max(0, this.endsAt - Date.now());
   }
 }
