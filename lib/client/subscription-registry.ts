@@ -10,8 +10,8 @@
  * unsubscribe ever removes a filter someone on the connection still needs.
  * Operations on one key run one after the other, so an UNSUBSCRIBE never
  * overtakes the SUBSCRIBE that follows it. Every SUBACK is checked (a refused
- * filter is an error, never a silent wait), and every SUBSCRIBE/UNSUBSCRIBE
- * is bounded in time, so a broker that never answers cannot block a key.
+ * filter is an error, never a silent wait), and every SUBSCRIBE is bounded
+ * in time, so a broker that never answers it cannot block a key.
  *
  * A key acquired while the connection is down is subscribed as soon as it
  * comes back; after a reconnect without a session every key in use is
@@ -34,7 +34,7 @@ export const AWS_MAX_SUBSCRIPTIONS_PER_CONNECTION = 50;
 /** AWS IoT Core's hard limit of topic filters in one SUBSCRIBE. */
 export const AWS_MAX_FILTERS_PER_SUBSCRIBE = 8;
 
-/** How long one SUBSCRIBE or UNSUBSCRIBE may take before the registry gives up on it. */
+/** How long one SUBSCRIBE may take before the registry gives up on it. */
 export const SUBSCRIPTION_PACKET_TIMEOUT_MS = 10_000;
 
 /** Someone who uses the registry and wants to hear about its connection. */
@@ -276,7 +276,9 @@ export class SubscriptionRegistry {
   /** Unsubscribes; a failure is only reported (the filters are gone with the session anyway). */
   private async unsubscribe(filters: string[]): Promise<void> {
     try {
-      await bounded(`unsubscribe from ${filters.join(', ')}`, this.connection.unsubscribe(filters));
+      // Not bounded by a timer: a lost UNSUBACK only delays a later SUBSCRIBE of this key, which its
+      // caller's deadline bounds, and the MQTT client fails it when the connection drops.
+      await this.connection.unsubscribe(filters);
       this.broadcast({ type: 'unsubscribe', filters });
     } catch (error) {
       this.broadcast({ type: 'unsubscribe-failed', filters, error });
@@ -288,7 +290,7 @@ export class SubscriptionRegistry {
   }
 }
 
-/** A SUBSCRIBE or UNSUBSCRIBE, given up on after {@link SUBSCRIPTION_PACKET_TIMEOUT_MS}. */
+/** A SUBSCRIBE, given up on after {@link SUBSCRIPTION_PACKET_TIMEOUT_MS}. */
 function bounded<T>(name: string, promise: Promise<T>): Promise<T> {
   const operation = new Deferred<T>(name);
   promise.then(
