@@ -12,7 +12,7 @@ import type { JsonObject } from './protocol/json.js';
 import { assertBoolean, assertDeviceStatus, assertJobId, assertNonNegativeInteger, assertStatusDetails, assertStepTimeout } from './client/arguments.js';
 import { assertCallOptions } from './client/request-validation.js';
 import { type DeviceStatus } from './protocol/rules.js';
-import { ConnectionClosedError, JobsClosedError, JobsError, JobsRejectedError, JobsTimeoutError, MalformedMessageError, SubscriptionRefusedError, JobsAbortError } from './errors.js';
+import { ConnectionClosedError, JobsClosedError, JobsRejectedError, JobsTimeoutError, MalformedMessageError, SubscriptionRefusedError, JobsAbortError, type JobsError } from './errors.js';
 import { applyExecution, applyState, type ExecutionRecord } from './execution-state.js';
 import { retryOnRetryable, type RetryOptions } from './retry.js';
 import type { JobContext } from './job-context.js';

@@ -208,7 +208,7 @@ describe('SubscriptionRegistry', () => {
     const { script, subscriptions } = setup();
     const six = ['1', '2', '3', '4', '5', '6'];
     const held = Array.from({ length: 8 }, (_, i) => subscriptions.acquire(`t${i}`, six.map((f) => `${i}/${f}`), 50));
-    held.forEach((p) => p.catch(() => undefined));
+    for (const p of held) p.catch(() => undefined);
     expect(() => subscriptions.acquire('t8', six.map((f) => `8/${f}`), 50)).toThrow(InvalidArgumentError);
     expect(() => subscriptions.acquire('t8', six.map((f) => `8/${f}`), 50)).toThrow(/'wildcard'/);
     expect(() => subscriptions.acquire('big', ['1', '2', '3', '4', '5', '6', '7', '8', '9'])).toThrow(/at most 8 per SUBSCRIBE/);
