@@ -1,7 +1,7 @@
 /**
- * The one bounded wait of the library (p-timeout underneath): a client call
- * waiting for its reply, a `Jobs` call queued behind the per-thing lock,
- * `waitForChange`, a retry pause, a wait for the connection to come back.
+ * The one bounded wait of the library: a client call waiting for its reply,
+ * a `Jobs` call queued behind the per-thing lock, `waitForChange`, a retry
+ * pause, a wait for the connection to come back, a close.
  *
  * Every wait is a {@link Deferred} that the bound ends itself: a timeout, the
  * caller's AbortSignal or the owner's close fail (or, with `onTimeout`,
@@ -61,28 +61,30 @@ export function settleWithin<T>(operation: Deferred<T>, bounds: WaitBounds<T>): 
   if (operation.settled) return operation.promise;
   signal?.addEventListener('abort', onAbort, { once: true });
   closeSignal?.addEventListener('abort', onClose, { once: true });
-  // p-timeout builds a TimeoutError, with a stack trace, on every call, even
-  // with a fallback that never uses it: that capture was the largest single
-  // cost of a request (bench/request-overhead.ts). The error is made
-  // synchronously inside pTimeout, so a zero stack limit around the call
-  // removes the capture and nothing else.
-  const stackTraceLimit = Error.stackTraceLimit;
+  const ms = Math.max(timerMs(bounds.timeoutMs), 1); // 0 means "as soon as possible"
   let bounded: Promise<T>;
-  try {
-    Error.stackTraceLimit = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  if (ms === Number.POSITIVE_INFINITY) bounded = operation.promise;
+  else if (bounds.onTimeout === undefined) {
+    // The request path (every call passes here): a plain timer. p-timeout builds
+    // a TimeoutError, with its stack capture, up front on every call and wraps
+    // the promise once more; `npm run bench` (bench/library-overhead.ts,
+    // "deadline" rows) measured the plain timer several microseconds cheaper.
+    timer = setTimeout(() => operation.fail(new JobsTimeoutError(operation.name, bounds.timeoutMs, { requestSent: sent() }), 'timed-out'), ms);
+    bounded = operation.promise;
+  } else {
+    // Waits that end in a value (waitForChange, pauses, closes): p-timeout's fallback.
     bounded = pTimeout(operation.promise, {
-      // p-timeout wants a positive number; 0 means "as soon as possible".
-      milliseconds: Math.max(timerMs(bounds.timeoutMs), 1),
+      milliseconds: ms,
       fallback: () => {
-        if (bounds.onTimeout !== undefined) operation.resolve(bounds.onTimeout(), 'timed-out');
-        else operation.fail(new JobsTimeoutError(operation.name, bounds.timeoutMs, { requestSent: sent() }), 'timed-out');
+        const onTimeout = bounds.onTimeout;
+        if (onTimeout !== undefined) operation.resolve(onTimeout(), 'timed-out');
         return operation.promise;
       },
     });
-  } finally {
-    Error.stackTraceLimit = stackTraceLimit;
   }
   const cleanup = (): void => {
+    if (timer !== undefined) clearTimeout(timer);
     signal?.removeEventListener('abort', onAbort);
     closeSignal?.removeEventListener('abort', onClose);
   };
