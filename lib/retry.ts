@@ -17,7 +17,7 @@ export interface RetryOptions {
   /** The first pause; it doubles each retry. @defaultValue 200 */
   retryDelayMs?: number;
   /** Aborts the pause between tries too. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /** Default number of retries of a retryable rejection. */

@@ -353,11 +353,42 @@ describe('the demo device loop (the README quickstart)', () => {
     queue('reboot', 'dev1', { operation: 'reboot' });
     queue('self-test', 'dev1', { operation: 'self-test', sensor: 'temperature' });
     const lines: string[] = [];
-    await runDeviceLoop(new Thing('dev1', connection), (line) => lines.push(line));
+    const stop = new AbortController();
+    const loop = runDeviceLoop(new Thing('dev1', connection), (line) => {
+      lines.push(line);
+      if (line.startsWith('self-test@dev1: update FAILED')) stop.abort();
+    }, stop.signal);
+    await loop; // returns when its signal aborts, not before
     const status = (jobId: string): string => env.simulator.describeJobExecution({ jobId, thingName: 'dev1' }).execution.status;
     expect([status('firmware-update'), status('reboot'), status('self-test')]).toEqual(['SUCCEEDED', 'SUCCEEDED', 'FAILED']);
     expect(lines.filter((line) => line.includes('update IN_PROGRESS'))).toHaveLength(3);
     expect(env.simulator.describeJob({ jobId: 'firmware-update' }).job.status).toBe('COMPLETED');
+  });
+
+  test('never returns by itself: jobs created at random moments while it waits are all run, then the signal stops it', async () => {
+    let seed = 12_345;
+    const random = (n: number): number => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) % n;
+    const ids = Array.from({ length: 6 }, (_, i) => `late-${i}`);
+    const done = new Set<string>();
+    const stop = new AbortController();
+    let queued = 0;
+    const queueNext = async (): Promise<void> => {
+      // A random number of event-loop turns: sometimes while the loop lists, mostly while it waits.
+      for (let turn = random(30); turn > 0; turn -= 1) await new Promise((resolve) => setImmediate(resolve));
+      queue(ids[queued]!, 'dev1', { operation: random(2) === 0 ? 'reboot' : 'self-test' });
+      queued += 1;
+    };
+    const loop = runDeviceLoop(new Thing('dev1', connection), (line) => {
+      const finished = /^(late-\d)@dev1: update (SUCCEEDED|FAILED)/.exec(line);
+      if (finished === null) return;
+      done.add(finished[1]!);
+      if (done.size === ids.length) stop.abort();
+      else if (queued < ids.length) void queueNext();
+    }, stop.signal);
+    await queueNext();
+    await loop;
+    expect([...done].sort()).toEqual(ids);
+    for (const jobId of ids) expect(['SUCCEEDED', 'FAILED']).toContain(env.simulator.describeJobExecution({ jobId, thingName: 'dev1' }).execution.status);
   });
 });
 
