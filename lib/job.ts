@@ -245,5 +245,10 @@ function isOutcomeError(error: unknown): error is JobsError {
 
 /** A failure after which the device's view may be stale: its Jobs re-reads the pending list. */
 function isNetworkFailure(error: JobsError): boolean {
-  return error instanceof JobsTimeoutError || error instanceof MalformedMessageError || (error instanceof ConnectionClosedError && !(error instanceof JobsClosedError));
+  return (
+    error instanceof JobsTimeoutError ||
+    error instanceof MalformedMessageError ||
+    (error instanceof JobsRejectedError && error.retryable) ||
+    (error instanceof ConnectionClosedError && !(error instanceof JobsClosedError))
+  );
 }

@@ -24,7 +24,7 @@ import type { JobExecution, JobExecutionStatus, JobExecutionSummary, StatusDetai
 import { assertStatusDetails, assertStepTimeout, assertThingName } from './client/arguments.js';
 import { assertCallOptions } from './client/request-validation.js';
 import { NEXT_JOB_ID } from './protocol/rules.js';
-import { ConnectionClosedError, InvalidArgumentError, JobsAbortError, JobsClosedError, JobsError, JobsTimeoutError, MalformedMessageError } from './errors.js';
+import { ConnectionClosedError, InvalidArgumentError, JobsAbortError, JobsClosedError, JobsError, JobsRejectedError, JobsTimeoutError, MalformedMessageError } from './errors.js';
 import { Job } from './job.js';
 import type { JobContext } from './job-context.js';
 import { applyExecution, applySummary, shareExecutions, type ThingExecutions } from './execution-state.js';
@@ -211,7 +211,7 @@ export class Jobs {
     try {
       reply = await this.context.locked(`list(${this.thingName})`, options, (callOptions) => this.internals.unchecked.getPending(this.thingName, {}, callOptions));
     } catch (error) {
-      if (isNetworkFailure(error)) this.requestResync(true, 'resync');
+      if (isTransientFailure(error)) this.requestResync(true, 'resync');
       throw error;
     }
     this.seen = fingerprint(reply.inProgressJobs, reply.queuedJobs);
@@ -458,9 +458,18 @@ export class Jobs {
   }
 }
 
-/** A failure after which the device's view may be stale. */
-function isNetworkFailure(error: unknown): boolean {
-  return error instanceof JobsTimeoutError || error instanceof MalformedMessageError || (error instanceof ConnectionClosedError && !(error instanceof JobsClosedError));
+/**
+ * A failure after which the device's view may be stale and the call is worth
+ * making again: the network (a timeout, a drop, a garbled reply) or a
+ * retryable rejection (RequestThrottled, InternalError).
+ */
+export function isTransientFailure(error: unknown): boolean {
+  return (
+    error instanceof JobsTimeoutError ||
+    error instanceof MalformedMessageError ||
+    (error instanceof JobsRejectedError && error.retryable) ||
+    (error instanceof ConnectionClosedError && !(error instanceof JobsClosedError))
+  );
 }
 
 /**

@@ -60,6 +60,8 @@ interface Entry {
   attempt: Promise<void> | undefined;
   /** Acquirers waiting for the connection to come back. */
   waiting: Deferred<void> | undefined;
+  /** The last attempt failed: the next acquire makes a new one. */
+  failed: boolean;
   /** The last queued operation on this key. */
   tail: Promise<void>;
 }
@@ -162,13 +164,15 @@ export class SubscriptionRegistry {
       }
     }
     if (entry === undefined) {
-      entry = { filters, qos, refs: 0, subscribed: false, attempt: undefined, waiting: undefined, tail: Promise.resolve() };
+      entry = { filters, qos, refs: 0, subscribed: false, attempt: undefined, waiting: undefined, failed: false, tail: Promise.resolve() };
       this.entries.set(key, entry);
     }
     entry.refs += 1;
-    if (entry.attempt === undefined) {
+    // A failed SUBSCRIBE (no SUBACK in time, an error, a refusal) is not sticky: the next acquirer tries again.
+    if (entry.attempt === undefined || entry.failed) {
       const target = entry;
-      if (this.isOnline) entry.attempt = this.enqueue(entry, () => this.subscribe(target, false));
+      entry.failed = false;
+      if (this.isOnline) entry.attempt = this.track(entry, this.enqueue(entry, () => this.subscribe(target, false)));
       else {
         entry.waiting = new Deferred<void>(`subscribe ${key}`);
         entry.attempt = entry.waiting.promise;
@@ -220,7 +224,8 @@ export class SubscriptionRegistry {
           (error: unknown) => waiting.fail(toError(error), 'failed'),
         );
       }
-      entry.attempt = run;
+      entry.attempt = this.track(entry, run);
+      entry.failed = false;
       attempts.push(run);
       filters.push(...entry.filters);
     }
@@ -230,6 +235,14 @@ export class SubscriptionRegistry {
     this.broadcast({ type: 'resubscribe', sessionPresent, filters });
     for (const user of [...this.users]) user.reconnected(sessionPresent, done);
   };
+
+  /** Marks `entry` failed when `attempt`, still its current one, fails. */
+  private track(entry: Entry, attempt: Promise<void>): Promise<void> {
+    attempt.catch(() => {
+      if (entry.attempt === attempt) entry.failed = true;
+    });
+    return attempt;
+  }
 
   private enqueue(entry: Entry, operation: () => Promise<void>): Promise<void> {
     const run = entry.tail.then(operation);

@@ -216,3 +216,26 @@ describe('SubscriptionRegistry', () => {
     expect(script.log.filter((line) => line.startsWith('subscribe'))).toHaveLength(8);
   });
 });
+
+describe('SubscriptionRegistry after a failed SUBSCRIBE (found by the chaos test)', () => {
+  test('a SUBSCRIBE that failed is not sticky: the next acquirer, with the key still held, tries again', async () => {
+    let calls = 0;
+    const connection: MqttConnection = {
+      publish: () => Promise.resolve(),
+      subscribe: (filters) => {
+        calls += 1;
+        return calls === 1 ? Promise.reject(new Error('no SUBACK')) : Promise.resolve([filters].flat().map((topic) => ({ topic, qos: 1 })));
+      },
+      unsubscribe: () => Promise.resolve(),
+      on: () => undefined,
+      off: () => undefined,
+    };
+    const registry = SubscriptionRegistry.for(connection);
+    registry.attach({ debug: () => undefined, reconnected: () => undefined });
+    await expect(registry.acquire('t', ['a'], 1)).rejects.toThrow('subscribe to a failed');
+    // A persistent user (a Jobs) still holds the key; a call acquires it again.
+    await expect(registry.acquire('t', ['a'], 1)).resolves.toBeUndefined();
+    expect(calls).toBe(2);
+    expect(registry.count).toBe(1);
+  });
+});
