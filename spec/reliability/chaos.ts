@@ -281,10 +281,9 @@ export async function runChaos(numRuns: number, seed?: number, path?: string): P
         jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
         TRACE.length = 0;
         if (process.env.CHAOS_TRACE !== undefined) TRACE.push(`sequence: ${[...cmds].map(String).join(', ')}`);
-        if (process.env.CHAOS_DEBUG !== undefined) traceTimers();
         const device = new Device();
         const model: Model = { jobs: [], next: 0 };
-        let leftTimers = 0;
+        let leftTimers: number | undefined;
         try {
           await device.start();
           const list = [...cmds];
@@ -322,13 +321,9 @@ export async function runChaos(numRuns: number, seed?: number, path?: string): P
           // mqtt.js destroys its stores on a 0 ms timer after the end: let those run, then count.
           await jest.advanceTimersByTimeAsync(1);
           leftTimers = jest.getTimerCount();
-          if (leftTimers > 0 && process.env.CHAOS_DEBUG !== undefined) {
-            const stacks = (globalThis as { __timerStacks?: Map<unknown, string> }).__timerStacks;
-            console.log([...(stacks?.values() ?? [])].join('\n----\n'));
-          }
           jest.useRealTimers();
         }
-        if (leftTimers > 0) throw new Error(`${leftTimers} timers left after the device closed`);
+        if (leftTimers !== undefined && leftTimers > 0) throw new Error(`${leftTimers} timers left after the device closed`);
       }),
       { numRuns, ...(seed !== undefined && { seed }), ...(path !== undefined && { path }), endOnFailure: false, verbose: 1 },
     );
@@ -369,24 +364,4 @@ const TRACE: string[] = [];
 export const TRACE_DUMP: string[] = [];
 function trace(line: string): void {
   TRACE.push(`${Date.now() % 1_000_000} ${line}`.slice(0, 220));
-}
-
-/** CHAOS_DEBUG: remembers where each pending fake timer was set. */
-function traceTimers(): void {
-  const stacks = new Map<unknown, string>();
-  (globalThis as { __timerStacks?: Map<unknown, string> }).__timerStacks = stacks;
-  const set = globalThis.setTimeout;
-  const clear = globalThis.clearTimeout;
-  globalThis.setTimeout = ((fn: () => void, ms?: number) => {
-    const handle: unknown = set(() => {
-      stacks.delete(handle);
-      fn();
-    }, ms);
-    stacks.set(handle, new Error(`timer ${ms} ms`).stack ?? '');
-    return handle;
-  }) as typeof setTimeout;
-  globalThis.clearTimeout = ((handle: unknown) => {
-    stacks.delete(handle);
-    clear(handle as ReturnType<typeof setTimeout>);
-  }) as typeof clearTimeout;
 }
