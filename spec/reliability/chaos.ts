@@ -152,7 +152,7 @@ export class Device {
 export async function settle(ms: number): Promise<void> {
   const steps = Math.max(1, Math.ceil(ms / 50));
   for (let i = 0; i < steps; i += 1) {
-    for (let turn = 0; turn < 4; turn += 1) await new Promise((resolve) => setImmediate(resolve));
+    for (let turn = 0; turn < 3; turn += 1) await new Promise((resolve) => setImmediate(resolve));
     await jest.advanceTimersByTimeAsync(Math.min(50, ms));
   }
 }
@@ -185,7 +185,7 @@ function command(name: string, run: (model: Model, device: Device) => Promise<vo
     run: async (model, device) => {
       trace(`--- ${name}`);
       await drive(Promise.resolve(run(model, device)), name);
-      await settle(100);
+      await settle(50);
     },
     toString: () => name,
   };
@@ -260,7 +260,7 @@ function commands(): Array<fc.Arbitrary<Command>> {
     ),
     fc.constant(command('RestartLoop', (_, device) => device.restartLoop())),
     fc.integer({ min: 100, max: 120_000 }).map((ms) => command(`Wait(${ms} ms)`, async () => {
-        await settle(Math.min(ms, 2_000));
+        await settle(Math.min(ms, 250));
         await jest.advanceTimersByTimeAsync(ms);
       })),
   ];
@@ -277,7 +277,7 @@ export async function runChaos(numRuns: number, seed?: number, path?: string): P
   process.on('unhandledRejection', onUnhandled);
   try {
     await fc.assert(
-      fc.asyncProperty(fc.commands(commands(), { maxCommands: 14, size: 'max' }), async (cmds) => {
+      fc.asyncProperty(fc.commands(commands(), { maxCommands: 12, size: 'max' }), async (cmds) => {
         jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
         TRACE.length = 0;
         if (process.env.CHAOS_TRACE !== undefined) TRACE.push(`sequence: ${[...cmds].map(String).join(', ')}`);
