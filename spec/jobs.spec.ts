@@ -329,6 +329,24 @@ describe('next(), startNext(), waitForChange(), close()', () => {
   });
 });
 
+describe('private routing', () => {
+  test('a Jobs that closes itself while a notification is delivered does not stop the others', async () => {
+    const first = jobsFor('dev1');
+    const second = jobsFor('dev1');
+    const other = jobsFor('dev2');
+    await Promise.all([first.ready, second.ready, other.ready]);
+    [first, second, other].forEach((jobs) => jobs.changed());
+    first.events.on('changed', () => void first.close());
+    const secondChanged = nextChange(second);
+    queue('j1');
+    await expect(secondChanged).resolves.toMatch(/^notify/);
+    // A round trip for `other` after the notifications: nothing arrived for it.
+    await other.list();
+    expect(other.changed()).toBe(false);
+    expect(second.changed()).toBe(true);
+  });
+});
+
 describe('after a reconnect', () => {
   test('re-reads the pending list and raises changed for a job queued while offline', async () => {
     const device = await env.connect({ clientId: 'flaky-device', reconnectPeriod: 20, clean: true });
