@@ -45,6 +45,16 @@ export async function withThingLock<T>(
     mutex = new Mutex();
     byThing.set(thingName, mutex);
   }
+  if (!mutex.isLocked() && bounds.signal?.aborted !== true && bounds.closeSignal?.aborted !== true) {
+    // Fast path: nobody holds the lock, so there is no queue to bound (no timer, no listener).
+    const releaseNow = await mutex.acquire();
+    try {
+      return await task(bounds.timeoutMs);
+    } finally {
+      releaseNow();
+      if (!mutex.isLocked() && byThing.get(thingName) === mutex) byThing.delete(thingName);
+    }
+  }
   const queuedAt = Date.now();
   const acquired = mutex.acquire();
   const turn = new Deferred<void>(name);
