@@ -13,6 +13,7 @@
 import type { Aedes } from 'aedes';
 import { JobsError } from '../../errors.js';
 import { jobsRoot } from '../../protocol/topics.js';
+import { commandsRoot } from '../../protocol/commands/topics.js';
 
 /**
  * `open`: every client may use every topic. `thing-policy`: a client whose id
@@ -20,9 +21,9 @@ import { jobsRoot } from '../../protocol/topics.js';
  */
 export type AccessControl = 'open' | 'thing-policy';
 
-/** True when `thingName`'s policy allows this topic (or topic filter): it must lie under `$aws/things/<thingName>/jobs/`. */
+/** True when `thingName`'s policy allows this topic (or topic filter): it must lie under `$aws/things/<thingName>/jobs/` or `$aws/commands/things/<thingName>/executions/` (docs/commands.md §4). */
 export function thingPolicyAllows(thingName: string, topicOrFilter: string): boolean {
-  return topicOrFilter.startsWith(`${jobsRoot(thingName)}/`);
+  return topicOrFilter.startsWith(`${jobsRoot(thingName)}/`) || topicOrFilter.startsWith(`${commandsRoot('things', thingName)}/`);
 }
 
 /** Error a refused PUBLISH fails with (aedes then closes the connection). */

@@ -15,6 +15,7 @@ import { installThingPolicy, type AccessControl } from './access-control.js';
 import { attachToAedes, type AedesAttachment } from './attach-aedes.js';
 import { attachExternal } from './attach-external.js';
 import { DEFAULT_BEHAVIOR, type SimulatorBehavior } from './behavior.js';
+import { CommandsSimulator } from './commands/commands-simulator.js';
 import { systemClock, toDeviceSeconds, type SimulatorClock } from './clock.js';
 import {
   cancelJobExecution,
@@ -112,6 +113,8 @@ export class JobsSimulator {
   readonly accountId: string;
   /** Fault injection. */
   readonly faults: SimulatorFaults;
+  /** The AWS IoT Commands service of the same account (docs/commands.md), served on the same brokers. */
+  readonly commands: CommandsSimulator;
 
   private readonly autoCreateThings: boolean;
   private readonly accessControl: AccessControl;
@@ -131,6 +134,12 @@ export class JobsSimulator {
     this.accessControl = options.accessControl ?? 'open';
     this.events = createEmitter();
     this.core = new SimulatorCore(this.clock, this.behavior, this.events, this.region, this.accountId);
+    this.commands = new CommandsSimulator({
+      clock: this.clock,
+      region: this.region,
+      accountId: this.accountId,
+      thingExists: (thingName) => this.autoCreateThings || this.core.store.things.has(thingName),
+    });
     this.faults = new SimulatorFaults((clientId) => {
       let found = false;
       for (const attachment of this.aedesAttachments) found = attachment.disconnect(clientId) || found;
@@ -279,6 +288,7 @@ export class JobsSimulator {
     this.assertOpen();
     const aedes = 'aedes' in broker ? broker.aedes : broker;
     const attachment = attachToAedes(aedes, this.frontTarget());
+    const detachCommands = this.commands.attachToAedes(aedes);
     const removePolicy = this.accessControl === 'thing-policy' ? installThingPolicy(aedes, (clientId) => this.core.store.things.has(clientId)) : undefined;
     this.aedesAttachments.add(attachment);
     const detach: Detach = () => {
@@ -286,6 +296,7 @@ export class JobsSimulator {
       this.detachers.delete(detach);
       removePolicy?.();
       attachment.detach();
+      detachCommands();
       return Promise.resolve();
     };
     this.detachers.add(detach);
@@ -316,6 +327,7 @@ export class JobsSimulator {
     this.closed = true;
     this.core.cancelAllTimers();
     this.faults.clear();
+    this.commands.close();
     await Promise.all([...this.detachers].map((detach) => detach()));
   }
 

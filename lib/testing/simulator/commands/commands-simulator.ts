@@ -1,0 +1,159 @@
+/**
+ * The AWS IoT Commands simulator (docs/commands.md): commands and command
+ * executions with AWS's operations, statuses, timers on the simulator clock,
+ * device topics in JSON and CBOR, status events, and fault injection. A
+ * {@link JobsSimulator} owns one as `simulator.commands`, sharing its clock,
+ * account and things.
+ * @packageDocumentation
+ */
+
+import type { Aedes } from 'aedes';
+import type { CommandDeviceType } from '../../../protocol/commands/rules.js';
+import type { CommandResponse } from '../../../protocol/commands/shapes.js';
+import { systemClock, type SimulatorClock } from '../clock.js';
+import { attachCommandsToAedes } from './attach-aedes.js';
+import {
+  createCommand,
+  deleteCommand,
+  getCommand,
+  listCommands,
+  updateCommand,
+  type CommandSummary,
+  type CreateCommandRequest,
+  type GetCommandResponse,
+  type ListCommandsRequest,
+  type UpdateCommandRequest,
+  type UpdateCommandResponse,
+} from './control-commands.js';
+import { CommandsCore, type CommandsSimulatorEvents } from './core.js';
+import {
+  deleteExecution,
+  getExecution,
+  listExecutions,
+  respond,
+  startExecution,
+  type CommandDeviceResult,
+  type CommandExecutionSummary,
+  type GetCommandExecutionRequest,
+  type GetCommandExecutionResponse,
+  type ListCommandExecutionsRequest,
+  type StartCommandExecutionRequest,
+} from './executions.js';
+import { CommandFaults } from './faults.js';
+
+/** Options of {@link CommandsSimulator}. */
+export interface CommandsSimulatorOptions {
+  /** @defaultValue {@link systemClock} */
+  clock?: SimulatorClock;
+  /** @defaultValue 'us-east-1' */
+  region?: string;
+  /** @defaultValue '123456789012' */
+  accountId?: string;
+  /** Whether a thing is registered (a thing target must be). @defaultValue every thing is */
+  thingExists?: (thingName: string) => boolean;
+}
+
+/** The Commands service in process. Control methods throw {@link CommandsServiceError}. */
+export class CommandsSimulator {
+  /** Fault injection for requests, replies and responses. */
+  readonly faults = new CommandFaults();
+  private readonly core: CommandsCore;
+  private readonly detachers = new Set<() => void>();
+
+  /** @param options - clock, region, account, thing registry. */
+  constructor(options: CommandsSimulatorOptions = {}) {
+    this.core = new CommandsCore(options.clock ?? systemClock, options.region ?? 'us-east-1', options.accountId ?? '123456789012', options.thingExists ?? (() => true));
+  }
+
+  /** The ARN of a thing target. */
+  thingArn(thingName: string): string {
+    return this.core.thingArn(thingName);
+  }
+
+  /** The ARN of an MQTT client target. */
+  clientArn(clientId: string): string {
+    return this.core.clientArn(clientId);
+  }
+
+  /** The ARN of a command. */
+  commandArn(commandId: string): string {
+    return this.core.commandArn(commandId);
+  }
+
+  /** CreateCommand (`AWS-IoT` namespace; a static payload or a JSON payload template). @throws {@link CommandsServiceError} ValidationException, ConflictException */
+  createCommand(request: CreateCommandRequest): { commandId: string; commandArn: string } {
+    return createCommand(this.core, request);
+  }
+
+  /** GetCommand. @throws {@link CommandsServiceError} ResourceNotFoundException */
+  getCommand(request: { commandId: string }): GetCommandResponse {
+    return getCommand(this.core, request);
+  }
+
+  /** ListCommands. @throws {@link CommandsServiceError} ValidationException */
+  listCommands(request: ListCommandsRequest = {}): { commands: CommandSummary[]; nextToken?: string } {
+    return listCommands(this.core, request);
+  }
+
+  /** UpdateCommand. @throws {@link CommandsServiceError} */
+  updateCommand(request: UpdateCommandRequest): UpdateCommandResponse {
+    return updateCommand(this.core, request);
+  }
+
+  /** DeleteCommand. @throws {@link CommandsServiceError} ResourceNotFoundException */
+  deleteCommand(request: { commandId: string }): { statusCode: number } {
+    return deleteCommand(this.core, request);
+  }
+
+  /**
+   * StartCommandExecution: creates the execution (CREATED), publishes the
+   * request to the device and starts its `executionTimeoutSeconds` timer.
+   * @throws {@link CommandsServiceError} ValidationException, ResourceNotFoundException, ConflictException (clientToken reused with other parameters)
+   */
+  startCommandExecution(request: StartCommandExecutionRequest): { executionId: string } {
+    return startExecution(this.core, request);
+  }
+
+  /** GetCommandExecution. @throws {@link CommandsServiceError} ResourceNotFoundException */
+  getCommandExecution(request: GetCommandExecutionRequest): GetCommandExecutionResponse {
+    return getExecution(this.core, request);
+  }
+
+  /** ListCommandExecutions. @throws {@link CommandsServiceError} ValidationException */
+  listCommandExecutions(request: ListCommandExecutionsRequest = {}): { commandExecutions: CommandExecutionSummary[]; nextToken?: string } {
+    return listExecutions(this.core, request);
+  }
+
+  /** DeleteCommandExecution (terminal executions only). @throws {@link CommandsServiceError} ResourceNotFoundException, ConflictException */
+  deleteCommandExecution(request: { executionId: string; targetArn: string }): Record<string, never> {
+    return deleteExecution(this.core, request);
+  }
+
+  /** A device's response, as if published on its response topic (transport-independent). */
+  updateCommandExecution(deviceType: CommandDeviceType, deviceId: string, executionId: string, response: CommandResponse): CommandDeviceResult {
+    return respond(this.core, deviceType, deviceId, executionId, response);
+  }
+
+  /** Listens to requests sent and status events published. @returns a function that removes the handler. */
+  on<K extends keyof CommandsSimulatorEvents>(type: K, handler: (event: CommandsSimulatorEvents[K]) => void): () => void {
+    this.core.events.on(type, handler);
+    return () => this.core.events.off(type, handler);
+  }
+
+  /** @internal Serves Commands on an aedes broker; {@link JobsSimulator.attach} calls it. */
+  attachToAedes(aedes: Aedes): () => void {
+    const detach = attachCommandsToAedes(aedes, this.core, this.faults);
+    const once = (): void => {
+      if (this.detachers.delete(once)) detach();
+    };
+    this.detachers.add(once);
+    return once;
+  }
+
+  /** Cancels every timer and detaches. Safe to call twice. */
+  close(): void {
+    this.core.clearTimers();
+    this.faults.clear();
+    for (const detach of [...this.detachers]) detach();
+  }
+}
