@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 
+import { COMMANDS_ROUTES, type CommandsControlPlaneOperation, type CommandsDataPlaneOperation } from './commands-routes.js';
 import type { Plane } from './plane.js';
 
 /** Operations of the jobs data plane (`iot-jobs-data`). */
@@ -11,7 +12,8 @@ export type DataPlaneOperation =
   | 'GetPendingJobExecutions'
   | 'StartNextPendingJobExecution'
   | 'DescribeJobExecution'
-  | 'UpdateJobExecution';
+  | 'UpdateJobExecution'
+  | CommandsDataPlaneOperation;
 
 /** Operations of the control-plane subset (`iot`). */
 export type ControlPlaneOperation =
@@ -27,7 +29,8 @@ export type ControlPlaneOperation =
   | 'DescribeJobExecution'
   | 'ListJobExecutionsForThing'
   | 'ListJobExecutionsForJob'
-  | 'CancelJobExecution';
+  | 'CancelJobExecution'
+  | CommandsControlPlaneOperation;
 
 /** One route: `{label}` segments capture a percent-decoded path segment. */
 export type Route =
@@ -54,6 +57,8 @@ export const ROUTES: readonly Route[] = [
   { plane: 'control', method: 'GET', path: '/things/{thingName}/jobs', operation: 'ListJobExecutionsForThing' },
   { plane: 'control', method: 'GET', path: '/things/{thingName}/jobs/{jobId}', operation: 'DescribeJobExecution' },
   { plane: 'control', method: 'PUT', path: '/things/{thingName}/jobs/{jobId}/cancel', operation: 'CancelJobExecution' },
+  // AWS IoT Commands (docs/commands.md §7).
+  ...COMMANDS_ROUTES,
 ];
 
 /** A matched route and its captured labels. */
