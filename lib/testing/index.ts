@@ -79,4 +79,5 @@ export type {
   ListCommandExecutionsRequest,
   CommandExecutionSummary,
   CommandDeviceResult,
+  ControlCommandExecutionResult,
 } from './simulator/commands/executions.js';

@@ -61,13 +61,24 @@ export interface GetCommandExecutionResponse {
   targetArn: string;
   status: CommandExecutionStatus;
   statusReason?: CommandStatusReason;
-  result?: Record<string, CommandExecutionResult>;
+  /** The device's result, in the control plane's spelling (`S`, `B`, `BIN`). */
+  result?: Record<string, ControlCommandExecutionResult>;
   parameters?: Record<string, CommandParameterValue>;
   executionTimeoutSeconds: number;
   createdAt: number;
   lastUpdatedAt: number;
   startedAt: number;
   completedAt?: number;
+}
+
+/** A result value as the control plane spells it. */
+export interface ControlCommandExecutionResult {
+  /** A string. */
+  S?: string;
+  /** A boolean. */
+  B?: boolean;
+  /** Bytes. */
+  BIN?: Uint8Array;
 }
 
 /** ListCommandExecutions' request. */
@@ -164,7 +175,7 @@ export function getExecution(core: CommandsCore, request: GetCommandExecutionReq
     startedAt: toControlSeconds(execution.startedAtMs),
   };
   if (execution.statusReason !== undefined) out.statusReason = { ...execution.statusReason };
-  if (includeResult && execution.result !== undefined) out.result = execution.result;
+  if (includeResult && execution.result !== undefined) out.result = controlResult(execution.result);
   if (execution.parameters !== undefined) out.parameters = execution.parameters;
   if (execution.completedAtMs !== undefined) out.completedAt = toControlSeconds(execution.completedAtMs);
   return out;
@@ -242,6 +253,16 @@ export function respond(core: CommandsCore, deviceType: CommandDeviceType, devic
   }
   if (changed || terminal) core.announce(execution, execution.status);
   return { ok: true };
+}
+
+function controlResult(result: Record<string, CommandExecutionResult>): Record<string, ControlCommandExecutionResult> {
+  const out: Record<string, ControlCommandExecutionResult> = {};
+  for (const [name, value] of Object.entries(result)) {
+    if (value.s !== undefined) out[name] = { S: value.s };
+    else if (value.b !== undefined) out[name] = { B: value.b };
+    else if (value.bin !== undefined) out[name] = { BIN: value.bin };
+  }
+  return out;
 }
 
 function expire(core: CommandsCore, execution: ExecutionRecord): void {
