@@ -110,7 +110,7 @@ export class CommandExecution {
     try {
       await this.client.respond(this.deviceType, this.deviceId, this.executionId, this.format === 'cbor' ? 'cbor' : 'json', response, options);
     } catch (error) {
-      if (error instanceof CommandRejectedError && error.executionEnded) this.abort(error);
+      if (error instanceof CommandRejectedError && error.executionEnded && !this.done) this.abort(error);
       throw error;
     }
     this.lastStatus = status;
