@@ -79,7 +79,7 @@ export type { CommandsOptions, CommandsClientTarget } from './commands/commands.
 export { CommandExecution } from './commands/command-execution.js';
 export type { CommandReplyDetails } from './commands/command-execution.js';
 export { CommandsClient } from './commands/commands-client.js';
-export type { CommandsClientOptions, CommandsClientEvents, CommandCallOptions, IncomingCommand } from './commands/commands-client.js';
+export type { CommandsClientOptions, CommandsClientEvents, CommandCallOptions, IncomingCommand, CommandReceiver } from './commands/commands-client.js';
 export { CommandRejectedError, CommandTimeoutError } from './commands/command-errors.js';
 export { COMMAND_EXECUTION_STATUSES, COMMAND_DEVICE_STATUSES } from './protocol/commands/rules.js';
 export type { CommandExecutionStatus, CommandDeviceStatus, CommandDeviceType } from './protocol/commands/rules.js';

@@ -64,7 +64,10 @@ export type CommandsClientEvents = {
   /** Something went wrong outside any call (a malformed reply, a failed re-subscribe). */
   error: JobsError;
   /** The connection came back and the subscriptions were renewed. */
-  reconnect: { sessionPresent: boolean };
+  reconnect: {
+    /** Whether the broker kept the session. */
+    sessionPresent: boolean;
+  };
 };
 
 /** Per-call options. */
@@ -75,7 +78,8 @@ export interface CommandCallOptions {
   signal?: AbortSignal;
 }
 
-type Receiver = (command: IncomingCommand) => void;
+/** Receives the requests of one device. */
+export type CommandReceiver = (command: IncomingCommand) => void;
 
 interface MessagePacket {
   properties?: { contentType?: string; messageExpiryInterval?: number };
@@ -92,7 +96,7 @@ export class CommandsClient {
   /** The subscription mode. */
   readonly mode: 'per-device' | 'wildcard';
   private readonly subscriptions: Subscriptions;
-  private readonly receivers = new Map<string, Set<Receiver>>();
+  private readonly receivers = new Map<string, Set<CommandReceiver>>();
   private readonly waiting = new Map<string, Deferred<void>>();
   private readonly chains = new Map<string, Promise<void>>();
   private readonly qos: JobsQoS;
@@ -143,7 +147,7 @@ export class CommandsClient {
   }
 
   /** Delivers the device's requests to `receiver`. @returns a function that stops it. */
-  receive(deviceType: CommandDeviceType, deviceId: string, receiver: Receiver): () => void {
+  receive(deviceType: CommandDeviceType, deviceId: string, receiver: CommandReceiver): () => void {
     const key = `${deviceType}/${deviceId}`;
     let set = this.receivers.get(key);
     if (set === undefined) this.receivers.set(key, (set = new Set()));

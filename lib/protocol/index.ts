@@ -94,7 +94,7 @@ export {
   COMMAND_RESPONSE_FILTER,
   COMMAND_PAYLOAD_FORMATS,
 } from './commands/topics.js';
-export type { CommandPayloadFormat, CommandResponseFormat, ParsedCommandTopic } from './commands/topics.js';
+export type { CommandPayloadFormat, CommandResponseFormat, ParsedCommandTopic, ParsedCommandEventTopic } from './commands/topics.js';
 export {
   COMMAND_EXECUTION_STATUSES,
   COMMAND_DEVICE_STATUSES,

@@ -62,7 +62,7 @@ export type { CommandsErrorCode } from './simulator/commands/commands-error.js';
 export { CommandFaults } from './simulator/commands/faults.js';
 export type { CommandFaultMatch, CommandMessageFault, InjectedCommandRejection } from './simulator/commands/faults.js';
 export type { CommandsSimulatorEvents, CommandRequestEvent, CommandStatusEvent } from './simulator/commands/core.js';
-export type { CommandNamespace, CommandParameterValue, CommandParameter, CommandPayload } from './simulator/commands/model.js';
+export type { CommandNamespace, CommandParameterValue, CommandParameter, CommandPayload, CommandPreprocessor } from './simulator/commands/model.js';
 export type {
   CreateCommandRequest,
   GetCommandResponse,
@@ -70,6 +70,9 @@ export type {
   ListCommandsRequest,
   UpdateCommandRequest,
   UpdateCommandResponse,
+  CreateCommandResponse,
+  DeleteCommandResponse,
+  ListCommandsResponse,
 } from './simulator/commands/control-commands.js';
 export { NO_RESPONSE_REASON } from './simulator/commands/executions.js';
 export type {
@@ -80,4 +83,7 @@ export type {
   CommandExecutionSummary,
   CommandDeviceResult,
   ControlCommandExecutionResult,
+  StartCommandExecutionResponse,
+  ListCommandExecutionsResponse,
+  TimeFilter,
 } from './simulator/commands/executions.js';

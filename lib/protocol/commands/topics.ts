@@ -95,8 +95,16 @@ export function commandEventTopic(commandId: string, status: CommandExecutionSta
 /** Every command execution event: `$aws/events/commandExecution/+/#`. */
 export const COMMAND_EVENTS_FILTER = `${EVENT_PREFIX}+/#`;
 
+/** What an event topic names. */
+export interface ParsedCommandEventTopic {
+  /** The command. */
+  commandId: string;
+  /** The status the event reports. */
+  status: CommandExecutionStatus;
+}
+
 /** Parses an event topic into its command id and status; `undefined` when it is not one. */
-export function parseCommandEventTopic(topic: string): { commandId: string; status: CommandExecutionStatus } | undefined {
+export function parseCommandEventTopic(topic: string): ParsedCommandEventTopic | undefined {
   if (!topic.startsWith(EVENT_PREFIX)) return undefined;
   const [commandId, status, extra] = topic.slice(EVENT_PREFIX.length).split('/');
   if (extra !== undefined || !isValidCommandId(commandId)) return undefined;

@@ -8,11 +8,10 @@
  */
 
 import { decodeCommandResponse, encodeCommandMessage, readCommandMessage } from '../../../protocol/commands/codec.js';
-import type { CommandRejectedErrorCode } from '../../../protocol/commands/shapes.js';
 import { commandAcceptedTopic, commandRejectedTopic, parseCommandTopic, type ParsedCommandTopic } from '../../../protocol/commands/topics.js';
 import type { SimulatorClock } from '../clock.js';
 import type { CommandsCore } from './core.js';
-import { respond } from './executions.js';
+import { respond, type CommandDeviceResult } from './executions.js';
 import type { CommandFaults, CommandMessageFault } from './faults.js';
 
 /** Sends one MQTT message; must not throw. */
@@ -69,7 +68,7 @@ export class CommandsFront {
     try {
       const outcome = this.answer(parsed, format, payload, commandId);
       if (outcome.ok) send('accepted', { executionId: parsed.executionId });
-      else send('rejected', { error: outcome.error, errorMessage: outcome.message, executionId: parsed.executionId });
+      else send('rejected', { error: outcome.error, errorMessage: outcome.errorMessage, executionId: parsed.executionId });
     } catch (error) {
       // A bug must not take the broker down: answer like AWS on an internal failure.
       send('rejected', { error: 'InternalError', errorMessage: error instanceof Error ? error.message : 'Internal error.', executionId: parsed.executionId });
@@ -90,13 +89,13 @@ export class CommandsFront {
     format: 'json' | 'cbor',
     payload: Uint8Array,
     commandId: string,
-  ): { ok: true } | { ok: false; error: CommandRejectedErrorCode; message: string } {
+  ): CommandDeviceResult {
     const readable = readCommandMessage(format, payload);
-    if (!readable.ok) return { ok: false, error: format === 'json' ? 'InvalidJson' : 'InvalidRequest', message: `The payload is ${readable.error}.` };
+    if (!readable.ok) return { ok: false, error: format === 'json' ? 'InvalidJson' : 'InvalidRequest', errorMessage: `The payload is ${readable.error}.` };
     const decoded = decodeCommandResponse(format, payload);
-    if (!decoded.ok) return { ok: false, error: 'InvalidRequest', message: decoded.error };
+    if (!decoded.ok) return { ok: false, error: 'InvalidRequest', errorMessage: decoded.error };
     const injected = this.faults.takeRejection(parsed.deviceId, commandId);
-    if (injected !== undefined) return { ok: false, error: injected, message: injected === 'RequestThrottled' ? 'Rate exceeded.' : 'Internal error.' };
+    if (injected !== undefined) return { ok: false, error: injected, errorMessage: injected === 'RequestThrottled' ? 'Rate exceeded.' : 'Internal error.' };
     return respond(this.core, parsed.deviceType, parsed.deviceId, parsed.executionId, decoded.value);
   }
 

@@ -18,8 +18,10 @@ import {
   getCommand,
   listCommands,
   updateCommand,
-  type CommandSummary,
   type CreateCommandRequest,
+  type CreateCommandResponse,
+  type DeleteCommandResponse,
+  type ListCommandsResponse,
   type GetCommandResponse,
   type ListCommandsRequest,
   type UpdateCommandRequest,
@@ -33,8 +35,9 @@ import {
   respond,
   startExecution,
   type CommandDeviceResult,
-  type CommandExecutionSummary,
   type GetCommandExecutionRequest,
+  type ListCommandExecutionsResponse,
+  type StartCommandExecutionResponse,
   type GetCommandExecutionResponse,
   type ListCommandExecutionsRequest,
   type StartCommandExecutionRequest,
@@ -53,7 +56,7 @@ export interface CommandsSimulatorOptions {
   thingExists?: (thingName: string) => boolean;
 }
 
-/** The Commands service in process. Control methods throw {@link CommandsServiceError}. */
+/** The Commands service in process. Control methods throw `CommandsServiceError` (AWS's exception name in `code`). */
 export class CommandsSimulator {
   /** Fault injection for requests, replies and responses. */
   readonly faults = new CommandFaults();
@@ -80,51 +83,51 @@ export class CommandsSimulator {
     return this.core.commandArn(commandId);
   }
 
-  /** CreateCommand (`AWS-IoT` namespace; a static payload or a JSON payload template). @throws {@link CommandsServiceError} ValidationException, ConflictException */
-  createCommand(request: CreateCommandRequest): { commandId: string; commandArn: string } {
+  /** CreateCommand (`AWS-IoT` namespace; a static payload or a JSON payload template). @throws `CommandsServiceError` ValidationException, ConflictException */
+  createCommand(request: CreateCommandRequest): CreateCommandResponse {
     return createCommand(this.core, request);
   }
 
-  /** GetCommand. @throws {@link CommandsServiceError} ResourceNotFoundException */
+  /** GetCommand. @throws `CommandsServiceError` ResourceNotFoundException */
   getCommand(request: { commandId: string }): GetCommandResponse {
     return getCommand(this.core, request);
   }
 
-  /** ListCommands. @throws {@link CommandsServiceError} ValidationException */
-  listCommands(request: ListCommandsRequest = {}): { commands: CommandSummary[]; nextToken?: string } {
+  /** ListCommands. @throws `CommandsServiceError` ValidationException */
+  listCommands(request: ListCommandsRequest = {}): ListCommandsResponse {
     return listCommands(this.core, request);
   }
 
-  /** UpdateCommand. @throws {@link CommandsServiceError} */
+  /** UpdateCommand. @throws `CommandsServiceError` */
   updateCommand(request: UpdateCommandRequest): UpdateCommandResponse {
     return updateCommand(this.core, request);
   }
 
-  /** DeleteCommand. @throws {@link CommandsServiceError} ResourceNotFoundException */
-  deleteCommand(request: { commandId: string }): { statusCode: number } {
+  /** DeleteCommand. @throws `CommandsServiceError` ResourceNotFoundException */
+  deleteCommand(request: { commandId: string }): DeleteCommandResponse {
     return deleteCommand(this.core, request);
   }
 
   /**
    * StartCommandExecution: creates the execution (CREATED), publishes the
    * request to the device and starts its `executionTimeoutSeconds` timer.
-   * @throws {@link CommandsServiceError} ValidationException, ResourceNotFoundException, ConflictException (clientToken reused with other parameters)
+   * @throws `CommandsServiceError` ValidationException, ResourceNotFoundException, ConflictException (clientToken reused with other parameters)
    */
-  startCommandExecution(request: StartCommandExecutionRequest): { executionId: string } {
+  startCommandExecution(request: StartCommandExecutionRequest): StartCommandExecutionResponse {
     return startExecution(this.core, request);
   }
 
-  /** GetCommandExecution. @throws {@link CommandsServiceError} ResourceNotFoundException */
+  /** GetCommandExecution. @throws `CommandsServiceError` ResourceNotFoundException */
   getCommandExecution(request: GetCommandExecutionRequest): GetCommandExecutionResponse {
     return getExecution(this.core, request);
   }
 
-  /** ListCommandExecutions. @throws {@link CommandsServiceError} ValidationException */
-  listCommandExecutions(request: ListCommandExecutionsRequest = {}): { commandExecutions: CommandExecutionSummary[]; nextToken?: string } {
+  /** ListCommandExecutions. @throws `CommandsServiceError` ValidationException */
+  listCommandExecutions(request: ListCommandExecutionsRequest = {}): ListCommandExecutionsResponse {
     return listExecutions(this.core, request);
   }
 
-  /** DeleteCommandExecution (terminal executions only). @throws {@link CommandsServiceError} ResourceNotFoundException, ConflictException */
+  /** DeleteCommandExecution (terminal executions only). @throws `CommandsServiceError` ResourceNotFoundException, ConflictException */
   deleteCommandExecution(request: { executionId: string; targetArn: string }): Record<string, never> {
     return deleteExecution(this.core, request);
   }

@@ -9,7 +9,7 @@ import { toControlSeconds } from '../clock.js';
 import { page } from '../paging.js';
 import { commandsNotFound, conflict, validation } from './commands-error.js';
 import type { CommandsCore } from './core.js';
-import type { CommandNamespace, CommandParameter, CommandPayload, CommandRecord } from './model.js';
+import type { CommandNamespace, CommandParameter, CommandPayload, CommandPreprocessor, CommandRecord } from './model.js';
 import { idOf, optionalBoolean, optionalBytes, optionalEnum, optionalParameterList, optionalText } from './validate.js';
 
 /** The largest static payload the simulator accepts (docs/commands.md §9). */
@@ -30,7 +30,7 @@ export interface CreateCommandRequest {
   /** A JSON payload template with `${aws:iot:commandexecution::parameter:<name>}` placeholders. */
   payloadTemplate?: string;
   /** How a template is turned into the payload. @defaultValue JSON */
-  preprocessor?: { awsJsonSubstitution?: { outputFormat: 'JSON' | 'CBOR' } };
+  preprocessor?: CommandPreprocessor;
   /** Parameters the template uses, with defaults. */
   mandatoryParameters?: CommandParameter[];
   /** Kept and returned. */
@@ -39,41 +39,85 @@ export interface CreateCommandRequest {
   tags?: unknown;
 }
 
+/** CreateCommand's response. */
+export interface CreateCommandResponse {
+  /** The command id. */
+  commandId: string;
+  /** The command's ARN. */
+  commandArn: string;
+}
+
+/** ListCommands' response. */
+export interface ListCommandsResponse {
+  /** One page of commands. */
+  commands: CommandSummary[];
+  /** The token of the next page. */
+  nextToken?: string;
+}
+
+/** DeleteCommand's response. */
+export interface DeleteCommandResponse {
+  /** The HTTP status: 204, deleted at once. */
+  statusCode: number;
+}
+
 /** GetCommand's response. */
 export interface GetCommandResponse {
+  /** The command id. */
   commandId: string;
+  /** The command's ARN. */
   commandArn: string;
+  /** The namespace. */
   namespace: CommandNamespace;
+  /** The display name. */
   displayName?: string;
+  /** The description. */
   description?: string;
+  /** The parameters a payload template uses, with defaults. */
   mandatoryParameters?: CommandParameter[];
+  /** The static payload. */
   payload?: CommandPayload;
+  /** The JSON payload template. */
   payloadTemplate?: string;
-  preprocessor?: { awsJsonSubstitution?: { outputFormat: 'JSON' | 'CBOR' } };
+  /** How the template becomes the payload. */
+  preprocessor?: CommandPreprocessor;
+  /** The role ARN, kept as given. */
   roleArn?: string;
   /** Epoch seconds. */
   createdAt: number;
   /** Epoch seconds. */
   lastUpdatedAt: number;
+  /** True once deprecated: no new executions. */
   deprecated: boolean;
+  /** Always false: the simulator deletes at once. */
   pendingDeletion: boolean;
 }
 
 /** One command in ListCommands. */
 export interface CommandSummary {
+  /** The command's ARN. */
   commandArn: string;
+  /** The command id. */
   commandId: string;
+  /** The display name. */
   displayName?: string;
+  /** True once deprecated: no new executions. */
   deprecated: boolean;
+  /** Creation time, in epoch seconds. */
   createdAt: number;
+  /** Last change, in epoch seconds. */
   lastUpdatedAt: number;
+  /** Always false: the simulator deletes at once. */
   pendingDeletion: boolean;
 }
 
 /** ListCommands' request. */
 export interface ListCommandsRequest {
+  /** Page size, 1-100. */
   maxResults?: number;
+  /** The token of the next page. */
   nextToken?: string;
+  /** The namespace. */
   namespace?: CommandNamespace;
   /** Only commands that declare this parameter. */
   commandParameterName?: string;
@@ -83,25 +127,34 @@ export interface ListCommandsRequest {
 
 /** UpdateCommand's request. */
 export interface UpdateCommandRequest {
+  /** The command id. */
   commandId: string;
+  /** The display name. */
   displayName?: string;
+  /** The description. */
   description?: string;
+  /** True once deprecated: no new executions. */
   deprecated?: boolean;
 }
 
 /** UpdateCommand's response. */
 export interface UpdateCommandResponse {
+  /** The command id. */
   commandId: string;
+  /** The display name. */
   displayName?: string;
+  /** The description. */
   description?: string;
+  /** True once deprecated: no new executions. */
   deprecated: boolean;
+  /** Last change, in epoch seconds. */
   lastUpdatedAt: number;
 }
 
 const NAMESPACES: readonly CommandNamespace[] = ['AWS-IoT', 'AWS-IoT-FleetWise'];
 
 /** CreateCommand. @throws ValidationException, ConflictException */
-export function createCommand(core: CommandsCore, request: CreateCommandRequest): { commandId: string; commandArn: string } {
+export function createCommand(core: CommandsCore, request: CreateCommandRequest): CreateCommandResponse {
   const r = request as unknown as Record<string, unknown>;
   const commandId = idOf(r.commandId, 'commandId');
   const namespace = optionalEnum(r.namespace, 'namespace', NAMESPACES) ?? 'AWS-IoT';
@@ -152,7 +205,7 @@ export function getCommand(core: CommandsCore, request: { commandId: string }): 
 }
 
 /** ListCommands: newest first unless `sortOrder` is ASCENDING. */
-export function listCommands(core: CommandsCore, request: ListCommandsRequest = {}): { commands: CommandSummary[]; nextToken?: string } {
+export function listCommands(core: CommandsCore, request: ListCommandsRequest = {}): ListCommandsResponse {
   const r = request as unknown as Record<string, unknown>;
   const namespace = optionalEnum(r.namespace, 'namespace', NAMESPACES);
   const parameterName = optionalText(r.commandParameterName, 'commandParameterName', 192);
@@ -200,7 +253,7 @@ export function updateCommand(core: CommandsCore, request: UpdateCommandRequest)
  * running keep their record and can still be answered (docs/commands.md §9).
  * @throws ResourceNotFoundException
  */
-export function deleteCommand(core: CommandsCore, request: { commandId: string }): { statusCode: number } {
+export function deleteCommand(core: CommandsCore, request: { commandId: string }): DeleteCommandResponse {
   const command = find(core, request.commandId);
   core.commands.delete(command.commandId);
   return { statusCode: 204 };

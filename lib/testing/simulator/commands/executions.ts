@@ -48,7 +48,9 @@ export interface StartCommandExecutionRequest {
 
 /** GetCommandExecution's request. */
 export interface GetCommandExecutionRequest {
+  /** The execution id. */
   executionId: string;
+  /** The target's ARN (thing or client). */
   targetArn: string;
   /** Include the device's `result`. @defaultValue false */
   includeResult?: boolean;
@@ -56,18 +58,29 @@ export interface GetCommandExecutionRequest {
 
 /** GetCommandExecution's response (times in epoch seconds). */
 export interface GetCommandExecutionResponse {
+  /** The execution id. */
   executionId: string;
+  /** The command's ARN. */
   commandArn: string;
+  /** The target's ARN (thing or client). */
   targetArn: string;
+  /** The execution status. */
   status: CommandExecutionStatus;
+  /** Why it has its status. */
   statusReason?: CommandStatusReason;
   /** The device's result, in the control plane's spelling (`S`, `B`, `BIN`). */
   result?: Record<string, ControlCommandExecutionResult>;
+  /** The parameter values it was started with. */
   parameters?: Record<string, CommandParameterValue>;
+  /** Seconds the device has before TIMED_OUT. */
   executionTimeoutSeconds: number;
+  /** Creation time, in epoch seconds. */
   createdAt: number;
+  /** Last change, in epoch seconds. */
   lastUpdatedAt: number;
+  /** When it was started (sent), in epoch seconds. */
   startedAt: number;
+  /** When it reached a terminal status, in epoch seconds. */
   completedAt?: number;
 }
 
@@ -83,34 +96,83 @@ export interface ControlCommandExecutionResult {
 
 /** ListCommandExecutions' request. */
 export interface ListCommandExecutionsRequest {
+  /** Page size, 1-100. */
   maxResults?: number;
+  /** The token of the next page. */
   nextToken?: string;
+  /** The namespace. */
   namespace?: 'AWS-IoT' | 'AWS-IoT-FleetWise';
+  /** The execution status. */
   status?: CommandExecutionStatus;
   /** By creation time. @defaultValue 'DESCENDING' */
   sortOrder?: 'ASCENDING' | 'DESCENDING';
-  startedTimeFilter?: { after?: string; before?: string };
-  completedTimeFilter?: { after?: string; before?: string };
+  /** Only executions started in this range. */
+  startedTimeFilter?: TimeFilter;
+  /** Only executions completed in this range. */
+  completedTimeFilter?: TimeFilter;
+  /** The target's ARN (thing or client). */
   targetArn?: string;
+  /** The command's ARN. */
   commandArn?: string;
 }
 
 /** One execution in ListCommandExecutions. */
 export interface CommandExecutionSummary {
+  /** The command's ARN. */
   commandArn: string;
+  /** The execution id. */
   executionId: string;
+  /** The target's ARN (thing or client). */
   targetArn: string;
+  /** The execution status. */
   status: CommandExecutionStatus;
+  /** Creation time, in epoch seconds. */
   createdAt: number;
+  /** When it was started (sent), in epoch seconds. */
   startedAt: number;
+  /** When it reached a terminal status, in epoch seconds. */
   completedAt?: number;
 }
 
 /** The outcome of a device response. */
-export type CommandDeviceResult = { ok: true } | { ok: false; error: CommandRejectedErrorCode; message: string };
+export type CommandDeviceResult =
+  | {
+      /** Accepted. */
+      ok: true;
+    }
+  | {
+      /** Rejected. */
+      ok: false;
+      /** The rejected reply's error code. */
+      error: CommandRejectedErrorCode;
+      /** Its message. */
+      errorMessage: string;
+    };
+
+/** StartCommandExecution's response. */
+export interface StartCommandExecutionResponse {
+  /** The new (or, for a repeated clientToken, the existing) execution's id. */
+  executionId: string;
+}
+
+/** ListCommandExecutions' response. */
+export interface ListCommandExecutionsResponse {
+  /** One page of executions. */
+  commandExecutions: CommandExecutionSummary[];
+  /** The token of the next page. */
+  nextToken?: string;
+}
+
+/** A time range of ListCommandExecutions. */
+export interface TimeFilter {
+  /** ISO-8601 time or epoch seconds: at or after. */
+  after?: string;
+  /** ISO-8601 time or epoch seconds: at or before. */
+  before?: string;
+}
 
 /** StartCommandExecution. @throws ValidationException, ResourceNotFoundException, ConflictException */
-export function startExecution(core: CommandsCore, request: StartCommandExecutionRequest): { executionId: string } {
+export function startExecution(core: CommandsCore, request: StartCommandExecutionRequest): StartCommandExecutionResponse {
   const r = request as unknown as Record<string, unknown>;
   const target = targetOf(r.targetArn, core.region, core.accountId);
   const timeout = optionalInteger(r.executionTimeoutSeconds, 'executionTimeoutSeconds', 1, COMMAND_LIMITS.maxExecutionTimeoutSeconds) ?? COMMAND_LIMITS.defaultExecutionTimeoutSeconds;
@@ -182,7 +244,7 @@ export function getExecution(core: CommandsCore, request: GetCommandExecutionReq
 }
 
 /** ListCommandExecutions: filters, newest first unless ASCENDING, paging. */
-export function listExecutions(core: CommandsCore, request: ListCommandExecutionsRequest = {}): { commandExecutions: CommandExecutionSummary[]; nextToken?: string } {
+export function listExecutions(core: CommandsCore, request: ListCommandExecutionsRequest = {}): ListCommandExecutionsResponse {
   const r = request as unknown as Record<string, unknown>;
   optionalEnum(r.namespace, 'namespace', ['AWS-IoT', 'AWS-IoT-FleetWise'] as const);
   const status = optionalEnum(r.status, 'status', COMMAND_EXECUTION_STATUSES);
@@ -229,14 +291,14 @@ export function deleteExecution(core: CommandsCore, request: { executionId: stri
 export function respond(core: CommandsCore, deviceType: CommandDeviceType, deviceId: string, executionId: string, response: CommandResponse): CommandDeviceResult {
   const execution = core.executions.get(executionId);
   if (!execution || execution.deviceType !== deviceType || execution.deviceId !== deviceId) {
-    return { ok: false, error: 'ResourceNotFound', message: `Execution ${executionId} does not exist for ${deviceType}/${deviceId}.` };
+    return { ok: false, error: 'ResourceNotFound', errorMessage: `Execution ${executionId} does not exist for ${deviceType}/${deviceId}.` };
   }
   const problem = responseProblem(response);
-  if (problem !== undefined) return { ok: false, error: 'InvalidRequest', message: problem };
+  if (problem !== undefined) return { ok: false, error: 'InvalidRequest', errorMessage: problem };
   const terminal = isTerminalCommandStatus(response.status);
   if (isTerminalCommandStatus(execution.status)) {
     const late = execution.timedOutByService && execution.status === 'TIMED_OUT' && terminal;
-    if (!late) return { ok: false, error: 'TerminalStateReached', message: `Execution ${executionId} is already ${execution.status}.` };
+    if (!late) return { ok: false, error: 'TerminalStateReached', errorMessage: `Execution ${executionId} is already ${execution.status}.` };
     execution.timedOutByService = false;
   }
   const now = core.clock.now();

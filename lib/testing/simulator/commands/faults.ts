@@ -15,7 +15,21 @@ export interface CommandFaultMatch {
 }
 
 /** What happens to one message. */
-export type CommandMessageFault = { kind: 'drop' } | { kind: 'duplicate' } | { kind: 'delay'; ms: number };
+export type CommandMessageFault =
+  | {
+      /** The message is lost. */
+      kind: 'drop';
+    }
+  | {
+      /** The message is sent twice. */
+      kind: 'duplicate';
+    }
+  | {
+      /** The message is sent late. */
+      kind: 'delay';
+      /** How late, in milliseconds on the simulator clock. */
+      ms: number;
+    };
 
 /** The codes {@link CommandFaults.rejectNext} can answer with. */
 export type InjectedCommandRejection = 'RequestThrottled' | 'InternalError';

@@ -53,6 +53,15 @@ export interface CommandPayload {
   contentType?: string;
 }
 
+/** How a payload template becomes the payload: JSON substitution, sent as JSON or CBOR. */
+export interface CommandPreprocessor {
+  /** JSON substitution of the template's placeholders. */
+  awsJsonSubstitution?: {
+    /** The format sent to the device. */
+    outputFormat: 'JSON' | 'CBOR';
+  };
+}
+
 /** A command, as kept by the simulator. */
 export interface CommandRecord {
   commandId: string;
@@ -62,7 +71,7 @@ export interface CommandRecord {
   description?: string;
   payload?: CommandPayload;
   payloadTemplate?: string;
-  preprocessor?: { awsJsonSubstitution?: { outputFormat: 'JSON' | 'CBOR' } };
+  preprocessor?: CommandPreprocessor;
   mandatoryParameters?: CommandParameter[];
   roleArn?: string;
   createdAtMs: number;
