@@ -75,7 +75,7 @@ export {
   decodeJobExecutionsChanged,
   decodeNextJobExecutionChanged,
 } from './codec.js';
-export type { DecodeResult, Payload } from './codec.js';
+export type { DecodeResult, Decoder, Payload } from './codec.js';
 export type { JsonObject, JsonValue } from './json.js';
 
 // AWS IoT Commands (docs/commands.md).
