@@ -314,9 +314,16 @@ export class JobsSimulator {
   async attachToBroker(url: string, options: ExternalBrokerOptions = {}): Promise<Detach> {
     this.assertOpen();
     const attachment = await attachExternal(url, options, this.frontTarget());
+    let detachCommands: () => Promise<void>;
+    try {
+      detachCommands = await this.commands.attachToBroker(url, options.clientId === undefined ? options : { ...options, clientId: `${options.clientId}-commands` });
+    } catch (error) {
+      await attachment.detach();
+      throw error;
+    }
     const detach: Detach = async () => {
       this.detachers.delete(detach);
-      await attachment.detach();
+      await Promise.all([attachment.detach(), detachCommands()]);
     };
     this.detachers.add(detach);
     return detach;
@@ -327,7 +334,7 @@ export class JobsSimulator {
     this.closed = true;
     this.core.cancelAllTimers();
     this.faults.clear();
-    this.commands.close();
+    await this.commands.close();
     await Promise.all([...this.detachers].map((detach) => detach()));
   }
 

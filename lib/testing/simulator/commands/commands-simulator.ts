@@ -8,10 +8,12 @@
  */
 
 import type { Aedes } from 'aedes';
+import type { IClientOptions } from 'async-mqtt';
 import type { CommandDeviceType } from '../../../protocol/commands/rules.js';
 import type { CommandResponse } from '../../../protocol/commands/shapes.js';
 import { systemClock, type SimulatorClock } from '../clock.js';
 import { attachCommandsToAedes } from './attach-aedes.js';
+import { attachCommandsExternal } from './attach-external.js';
 import {
   createCommand,
   deleteCommand,
@@ -62,6 +64,7 @@ export class CommandsSimulator {
   readonly faults = new CommandFaults();
   private readonly core: CommandsCore;
   private readonly detachers = new Set<() => void>();
+  private readonly externalDetachers = new Set<() => Promise<void>>();
 
   /** @param options - clock, region, account, thing registry. */
   constructor(options: CommandsSimulatorOptions = {}) {
@@ -153,10 +156,21 @@ export class CommandsSimulator {
     return once;
   }
 
+  /** @internal Serves Commands on an external broker; {@link JobsSimulator.attachToBroker} calls it. */
+  async attachToBroker(url: string, options: IClientOptions = {}): Promise<() => Promise<void>> {
+    const detach = await attachCommandsExternal(url, options, this.core, this.faults);
+    const once = async (): Promise<void> => {
+      if (this.externalDetachers.delete(once)) await detach();
+    };
+    this.externalDetachers.add(once);
+    return once;
+  }
+
   /** Cancels every timer and detaches. Safe to call twice. */
-  close(): void {
+  async close(): Promise<void> {
     this.core.clearTimers();
     this.faults.clear();
     for (const detach of [...this.detachers]) detach();
+    await Promise.all([...this.externalDetachers].map((detach) => detach()));
   }
 }
