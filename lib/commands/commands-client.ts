@@ -101,12 +101,16 @@ export class CommandsClient {
   private readonly chains = new Map<string, Promise<void>>();
   private readonly qos: JobsQoS;
   private disconnected = false;
+  private closed = false;
+  private users = 0;
+  private shared = false;
 
   /** The client shared by every Commands face on `connection` (made on first use with `options`). */
   static for(connection: MqttConnection, options: CommandsClientOptions = {}): CommandsClient {
     let client = clients.get(connection);
     if (client === undefined) {
       client = new CommandsClient(connection, options);
+      client.shared = true;
       clients.set(connection, client);
     }
     return client;
@@ -148,14 +152,40 @@ export class CommandsClient {
 
   /** Delivers the device's requests to `receiver`. @returns a function that stops it. */
   receive(deviceType: CommandDeviceType, deviceId: string, receiver: CommandReceiver): () => void {
+    if (this.closed) throw new ConnectionClosedError('CommandsClient.receive');
     const key = `${deviceType}/${deviceId}`;
     let set = this.receivers.get(key);
     if (set === undefined) this.receivers.set(key, (set = new Set()));
     set.add(receiver);
+    this.users += 1;
+    let removed = false;
     return () => {
+      if (removed) return;
+      removed = true;
       set.delete(receiver);
       if (set.size === 0) this.receivers.delete(key);
+      this.users -= 1;
+      // The shared client of a connection goes away with its last user: no listener is left behind.
+      if (this.users === 0 && this.shared) this.close();
     };
+  }
+
+  /**
+   * Removes every listener from the connection, fails replies in flight with
+   * {@link ConnectionClosedError} and unsubscribes what is still granted.
+   * The shared client closes itself when its last `Commands` closes.
+   */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.connection.off('message', this.onMessage);
+    this.connection.off('connect', this.onConnect);
+    this.connection.off('close', this.onClose);
+    if (clients.get(this.connection) === this) clients.delete(this.connection);
+    for (const call of [...this.waiting.values()]) call.fail(new ConnectionClosedError(call.name), 'closed');
+    const filters = this.subscriptions.close();
+    if (filters.length > 0 && this.connection.connected !== false) this.connection.unsubscribe(filters).catch(() => undefined);
+    this.receivers.clear();
   }
 
   /**
@@ -192,7 +222,7 @@ export class CommandsClient {
     options: CommandCallOptions,
   ): Promise<void> {
     const name = `respond(${executionId}, ${response.status})`;
-    if (this.disconnected || this.connection.connected === false) throw new ConnectionClosedError(name);
+    if (this.closed || this.disconnected || this.connection.connected === false) throw new ConnectionClosedError(name);
     const call = new Deferred<void>(name, () => {
       if (this.waiting.get(key) === call) this.waiting.delete(key);
     });
@@ -212,6 +242,7 @@ export class CommandsClient {
   }
 
   private readonly onMessage = (topic: string, payload: Buffer, packet?: MessagePacket): void => {
+    if (this.closed) return;
     try {
       this.route(topic, payload, packet);
     } catch (error) {

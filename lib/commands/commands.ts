@@ -140,12 +140,13 @@ export class Commands implements AsyncIterable<CommandExecution> {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.stopReceiving();
     for (const wake of [...this.waiters]) wake();
     for (const execution of [...this.live.keys()]) this.finish(execution, new ConnectionClosedError(`command execution ${execution.executionId}`));
     this.queue.length = 0;
     await this.subscribed.catch(() => undefined);
     await this.client.unwatch(this.deviceType, this.deviceId, this.formats);
+    // Last: the shared engine goes away with its last user, taking its listeners off the connection.
+    this.stopReceiving();
   }
 
   private arrive(incoming: IncomingCommand): void {

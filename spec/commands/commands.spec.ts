@@ -168,8 +168,10 @@ describe('Commands (device side)', () => {
 
   test('cancel: close() aborts the signal of unfinished executions, settles next(), and unsubscribes', async () => {
     const { env, client } = await setup();
+    const listeners = client.listenerCount('message');
     const device = new Commands(new Thing('valve-1', client));
     await device.ready;
+    expect(client.listenerCount('message')).toBe(listeners + 1);
     start(env, jsonCommand(env, 'open', {}));
     const execution = await device.next();
     const waiting = device.next().catch((e: unknown) => e);
@@ -181,6 +183,9 @@ describe('Commands (device side)', () => {
     expect(execution.signal.reason).toBeInstanceOf(ConnectionClosedError);
     expect(await waiting).toBeInstanceOf(ConnectionClosedError);
     expect(engine.subscriptionCount).toBe(0);
+    // The shared engine left with its last user: no listener stays on the connection.
+    expect(client.listenerCount('message')).toBe(listeners);
+    await expect(execution.reply('SUCCEEDED')).rejects.toBeInstanceOf(ConnectionClosedError);
     // A user's AbortSignal ends a wait, too.
     const again = open(new Thing('valve-1', client));
     const controller = new AbortController();
@@ -255,6 +260,10 @@ describe('Commands (device side)', () => {
     expect(execution.payload.toString()).toBe('hello');
     await execution.reply('SUCCEEDED');
     expect(env.simulator.commands.getCommandExecution({ executionId, targetArn: env.simulator.commands.clientArn('gw-client') }).status).toBe('SUCCEEDED');
+    await one.close();
+    await two.close();
+    engine.close();
+    expect(engine.subscriptionCount).toBe(0);
   });
 
   test('bad input is refused with InvalidArgumentError before anything is sent', async () => {
