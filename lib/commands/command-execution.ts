@@ -59,6 +59,8 @@ export class CommandExecution {
   readonly deviceId: string;
   /** Aborted (with {@link CommandTimeoutError}, {@link CommandRejectedError} or {@link ConnectionClosedError}) when the device should stop working on it. */
   readonly signal: AbortSignal;
+  /** The time the device has, in milliseconds: the MQTT 5 message expiry AWS sets, else the `executionTimeoutMs` option; undefined for no limit. */
+  readonly timeoutMs: number | undefined;
   /** The last status the service accepted from this device, if any. */
   lastStatus: CommandDeviceStatus | undefined;
 
@@ -68,7 +70,9 @@ export class CommandExecution {
   constructor(
     private readonly client: CommandsClient,
     incoming: IncomingCommand,
+    timeoutMs: number | undefined,
   ) {
+    this.timeoutMs = timeoutMs;
     this.executionId = incoming.executionId;
     this.payload = incoming.payload;
     this.format = incoming.format;

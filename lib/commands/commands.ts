@@ -155,8 +155,8 @@ export class Commands implements AsyncIterable<CommandExecution> {
     if (this.seen.has(incoming.executionId)) return;
     this.seen.add(incoming.executionId);
     if (this.seen.size > SEEN_LIMIT) this.seen.delete(this.seen.values().next().value ?? '');
-    const execution = new CommandExecution(this.client, incoming);
     const limitMs = incoming.expirySeconds !== undefined ? incoming.expirySeconds * 1000 : this.executionTimeoutMs;
+    const execution = new CommandExecution(this.client, incoming, limitMs);
     const timer = limitMs === undefined || timerMs(limitMs) === Number.POSITIVE_INFINITY ? undefined : setTimeout(() => this.finish(execution, new CommandTimeoutError(execution.executionId, limitMs)), limitMs);
     (timer as { unref?: () => void } | undefined)?.unref?.();
     this.live.set(execution, timer);

@@ -10,12 +10,20 @@
 import { decodeCommandResponse, encodeCommandMessage, readCommandMessage } from '../../../protocol/commands/codec.js';
 import { commandAcceptedTopic, commandRejectedTopic, parseCommandTopic, type ParsedCommandTopic } from '../../../protocol/commands/topics.js';
 import type { SimulatorClock } from '../clock.js';
-import type { CommandsCore } from './core.js';
+import type { CommandRequestEvent, CommandsCore } from './core.js';
 import { respond, type CommandDeviceResult } from './executions.js';
 import type { CommandFaults, CommandMessageFault } from './faults.js';
 
+/** MQTT 5 properties of a request, as AWS sets them (docs/commands.md §4); MQTT 3.1.1 drops them. */
+export interface RequestProperties {
+  /** The payload's content type. */
+  contentType?: string;
+  /** The execution timeout, in seconds. */
+  messageExpiryInterval: number;
+}
+
 /** Sends one MQTT message; must not throw. */
-export type CommandSend = (topic: string, payload: Uint8Array) => void;
+export type CommandSend = (topic: string, payload: Uint8Array, properties?: RequestProperties) => void;
 
 /** One attachment's Commands protocol logic. */
 export class CommandsFront {
@@ -33,8 +41,10 @@ export class CommandsFront {
     private readonly faults: CommandFaults,
     private readonly publish: CommandSend,
   ) {
-    const onRequest = (event: { topic: string; payload: Uint8Array; deviceId: string; commandId: string }): void => {
-      this.apply(this.faults.takeRequestFault(event.deviceId, event.commandId), () => this.publish(event.topic, event.payload));
+    const onRequest = (event: CommandRequestEvent): void => {
+      const properties: RequestProperties = { messageExpiryInterval: event.executionTimeoutSeconds };
+      if (event.contentType !== undefined) properties.contentType = event.contentType;
+      this.apply(this.faults.takeRequestFault(event.deviceId, event.commandId), () => this.publish(event.topic, event.payload, properties));
     };
     const onEvent = (event: { topic: string; payload: object }): void => {
       if (!this.closed) this.publish(event.topic, new TextEncoder().encode(JSON.stringify(event.payload)));
