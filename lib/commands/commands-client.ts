@@ -130,6 +130,11 @@ export class CommandsClient {
     connection.on('close', this.onClose);
   }
 
+  /** True while the connection is up and this client open. */
+  get online(): boolean {
+    return !this.closed && !this.disconnected && this.connection.connected !== false;
+  }
+
   /** Filters currently granted. */
   get subscriptionCount(): number {
     return this.subscriptions.count;

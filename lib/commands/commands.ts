@@ -143,8 +143,10 @@ export class Commands implements AsyncIterable<CommandExecution> {
     for (const wake of [...this.waiters]) wake();
     for (const execution of [...this.live.keys()]) this.finish(execution, new ConnectionClosedError(`command execution ${execution.executionId}`));
     this.queue.length = 0;
-    await this.subscribed.catch(() => undefined);
-    await this.client.unwatch(this.deviceType, this.deviceId, this.formats);
+    // The release queues behind a SUBSCRIBE still in flight. With the connection down, SUBSCRIBE and
+    // UNSUBSCRIBE wait for a reconnect that may never come: then close() does not wait for them.
+    const released = this.client.unwatch(this.deviceType, this.deviceId, this.formats);
+    if (this.client.online) await Promise.all([this.subscribed.catch(() => undefined), released]);
     // Last: the shared engine goes away with its last user, taking its listeners off the connection.
     this.stopReceiving();
   }

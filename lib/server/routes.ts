@@ -30,6 +30,9 @@ export type ControlPlaneOperation =
   | 'ListJobExecutionsForThing'
   | 'ListJobExecutionsForJob'
   | 'CancelJobExecution'
+  | 'AttachThingPrincipal'
+  | 'DetachThingPrincipal'
+  | 'ListThingPrincipals'
   | CommandsControlPlaneOperation;
 
 /** One route: `{label}` segments capture a percent-decoded path segment. */
@@ -57,6 +60,9 @@ export const ROUTES: readonly Route[] = [
   { plane: 'control', method: 'GET', path: '/things/{thingName}/jobs', operation: 'ListJobExecutionsForThing' },
   { plane: 'control', method: 'GET', path: '/things/{thingName}/jobs/{jobId}', operation: 'DescribeJobExecution' },
   { plane: 'control', method: 'PUT', path: '/things/{thingName}/jobs/{jobId}/cancel', operation: 'CancelJobExecution' },
+  { plane: 'control', method: 'PUT', path: '/things/{thingName}/principals', operation: 'AttachThingPrincipal' },
+  { plane: 'control', method: 'DELETE', path: '/things/{thingName}/principals', operation: 'DetachThingPrincipal' },
+  { plane: 'control', method: 'GET', path: '/things/{thingName}/principals', operation: 'ListThingPrincipals' },
   // AWS IoT Commands (docs/commands.md §7).
   ...COMMANDS_ROUTES,
 ];

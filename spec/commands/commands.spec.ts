@@ -194,6 +194,22 @@ describe('Commands (device side)', () => {
     expect(await aborted).toMatchObject({ name: 'JobsAbortError' });
   });
 
+  test('with the connection down (no reconnect), close() and reply() still settle', async () => {
+    const { env, client } = await setup();
+    const device = open(new Thing('valve-1', client));
+    await device.ready;
+    start(env, jsonCommand(env, 'open', {}));
+    const execution = await device.next();
+    const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
+    env.simulator.faults.disconnectClient('valve-1');
+    await closed;
+    await expect(execution.reply('SUCCEEDED')).rejects.toBeInstanceOf(ConnectionClosedError);
+    const late = new Commands(new Thing('valve-1', client));
+    await late.close();
+    await device.close();
+    expect(execution.signal.reason).toBeInstanceOf(ConnectionClosedError);
+  });
+
   test('reconnect: a reply in flight fails with ConnectionClosedError; subscriptions are renewed and the next command arrives', async () => {
     // mqtt.js's own re-subscribe off: only the Commands engine renews the subscriptions (with it on, mqtt.js
     // answers our SUBSCRIBE at once while its own is still in flight).

@@ -6,6 +6,8 @@ import { afterEach, describe, expect, jest, test } from '@jest/globals';
 import { CommandsServiceError } from '../../lib/testing/simulator/commands/commands-error.js';
 import { createTestEnvironment, type TestEnvironment } from '../../lib/testing/test-environment.js';
 import { JobsSimulator } from '../../lib/testing/simulator/jobs-simulator.js';
+import { Commands } from '../../lib/commands/commands.js';
+import { Thing } from '../../lib/thing.js';
 
 let env: TestEnvironment | undefined;
 let simulator: JobsSimulator | undefined;
@@ -107,5 +109,25 @@ describe('the Commands control API', () => {
     const other = await device.subscribe('$aws/commands/things/t2/executions/+/request/json', { qos: 1 });
     expect(own.map((grant) => grant.qos)).toEqual([1]);
     expect(other.map((grant) => grant.qos)).toEqual([128]);
+  });
+
+  test('under thing-policy a device answers its own commands, and forging a request closes its connection', async () => {
+    env = await createTestEnvironment({ accessControl: 'thing-policy' });
+    env.simulator.createThing({ thingName: 't1' });
+    const device = await env.connect({ clientId: 't1' });
+    const face = new Commands(new Thing('t1', device), { formats: ['json'] });
+    await face.ready;
+    const { commands } = env.simulator;
+    const { commandArn } = commands.createCommand({ commandId: 'c', payload: { content: new TextEncoder().encode('{}'), contentType: 'application/json' } });
+    const targetArn = commands.thingArn('t1');
+    const { executionId } = commands.startCommandExecution({ commandArn, targetArn });
+    const execution = await face.next({ timeoutMs: 5_000 });
+    await execution.reply('SUCCEEDED', {}, { timeoutMs: 5_000 });
+    expect(commands.getCommandExecution({ executionId, targetArn }).status).toBe('SUCCEEDED');
+    const closed = new Promise<void>((resolve) => device.once('close', () => resolve()));
+    device.publish(`$aws/commands/things/t1/executions/${executionId}/request/json`, '{}', { qos: 1 }).catch(() => undefined);
+    await closed;
+    // Closing settles with the connection down, too (nothing is left waiting for an UNSUBACK).
+    await face.close();
   });
 });
