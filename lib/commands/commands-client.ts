@@ -1,7 +1,8 @@
 /**
  * The Commands engine of one MQTT connection (docs/commands.md §4,
- * docs/commands.md §5): subscriptions (reference-counted, renewed after a
- * reconnect), routing of incoming requests to the devices that listen, and
+ * docs/commands.md §5): subscriptions (in the connection's shared
+ * {@link SubscriptionRegistry}, with the Jobs clients: reference-counted,
+ * renewed after a reconnect), routing of incoming requests to the devices that listen, and
  * the device's responses with their accepted/rejected replies. The replies
  * carry no clientToken, so responses for one execution go one at a time.
  * @packageDocumentation
@@ -10,7 +11,7 @@
 import { DEFAULT_TIMEOUT_MS } from '../client/jobs-client.js';
 import { settleWithin } from '../client/deadline.js';
 import { Deferred } from '../client/deferred.js';
-import { Subscriptions } from '../client/subscriptions.js';
+import { SubscriptionRegistry } from '../client/subscription-registry.js';
 import { ConnectionClosedError, JobsError, MalformedMessageError } from '../errors.js';
 import type { ConnectListener, JobsQoS, MqttConnection } from '../mqtt/connection.js';
 import { decodeCommandAccepted, decodeCommandRejected, encodeCommandResponse } from '../protocol/commands/codec.js';
@@ -95,7 +96,10 @@ export class CommandsClient {
   readonly timeoutMs: number;
   /** The subscription mode. */
   readonly mode: 'per-device' | 'wildcard';
-  private readonly subscriptions: Subscriptions;
+  private readonly registry: SubscriptionRegistry;
+  private readonly detachRegistry: () => void;
+  /** Keys this client holds in the registry, with how many references. */
+  private readonly held = new Map<string, number>();
   private readonly receivers = new Map<string, Set<CommandReceiver>>();
   private readonly waiting = new Map<string, Deferred<void>>();
   private readonly chains = new Map<string, Promise<void>>();
@@ -124,7 +128,17 @@ export class CommandsClient {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.qos = options.qos ?? 1;
     this.mode = options.subscriptions ?? 'per-device';
-    this.subscriptions = new Subscriptions(connection, this.qos, () => undefined);
+    // The connection's one registry, shared with the Jobs clients on it (reference-counted per key).
+    this.registry = SubscriptionRegistry.for(connection);
+    this.detachRegistry = this.registry.attach({
+      debug: () => undefined,
+      reconnected: (sessionPresent, done) => {
+        void done.then((errors) => {
+          for (const error of errors) this.events.emit('error', error instanceof JobsError ? error : new JobsError(String(error), { cause: error }));
+          this.events.emit('reconnect', { sessionPresent });
+        });
+      },
+    });
     connection.on('message', this.onMessage);
     connection.on('connect', this.onConnect);
     connection.on('close', this.onClose);
@@ -135,10 +149,14 @@ export class CommandsClient {
     return !this.closed && !this.disconnected && this.connection.connected !== false;
   }
 
-  /** Filters currently granted. */
+  /** Filters this client holds that are currently granted. */
   get subscriptionCount(): number {
-    return this.subscriptions.count;
+    let count = 0;
+    for (const key of this.held.keys()) if (this.registry.isSubscribed(key)) count += this.filterCounts.get(key) ?? 0;
+    return count;
   }
+
+  private readonly filterCounts = new Map<string, number>();
 
   /**
    * Subscribes (reference-counted) to a device's requests in `formats` and to
@@ -146,13 +164,21 @@ export class CommandsClient {
    * @throws {@link SubscriptionRefusedError}, {@link ConnectionClosedError}
    */
   watch(deviceType: CommandDeviceType, deviceId: string, formats: readonly CommandPayloadFormat[]): Promise<void> {
+    if (this.closed) return Promise.reject(new ConnectionClosedError('CommandsClient.watch'));
     const { key, filters } = this.filtersOf(deviceType, deviceId, formats);
-    return this.subscriptions.acquire(key, filters);
+    this.held.set(key, (this.held.get(key) ?? 0) + 1);
+    this.filterCounts.set(key, filters.length);
+    return this.registry.acquire(key, filters, this.qos);
   }
 
   /** Drops one reference taken by {@link CommandsClient.watch}. Never rejects. */
   unwatch(deviceType: CommandDeviceType, deviceId: string, formats: readonly CommandPayloadFormat[]): Promise<void> {
-    return this.subscriptions.release(this.filtersOf(deviceType, deviceId, formats).key);
+    const { key } = this.filtersOf(deviceType, deviceId, formats);
+    const refs = this.held.get(key) ?? 0;
+    if (refs === 0) return Promise.resolve();
+    if (refs === 1) this.held.delete(key);
+    else this.held.set(key, refs - 1);
+    return this.registry.release(key);
   }
 
   /** Delivers the device's requests to `receiver`. @returns a function that stops it. */
@@ -188,8 +214,10 @@ export class CommandsClient {
     this.connection.off('close', this.onClose);
     if (clients.get(this.connection) === this) clients.delete(this.connection);
     for (const call of [...this.waiting.values()]) call.fail(new ConnectionClosedError(call.name), 'closed');
-    const filters = this.subscriptions.close();
-    if (filters.length > 0 && this.connection.connected !== false) this.connection.unsubscribe(filters).catch(() => undefined);
+    // Whatever this client still holds goes back to the registry (which unsubscribes what nobody else uses).
+    for (const [key, refs] of [...this.held]) for (let i = 0; i < refs; i++) void this.registry.release(key);
+    this.held.clear();
+    this.detachRegistry();
     this.receivers.clear();
   }
 
@@ -235,7 +263,7 @@ export class CommandsClient {
     this.connection.publish(commandResponseTopic(deviceType, deviceId, executionId, format), Buffer.from(encodeCommandResponse(format, response)), { qos: this.qos }).catch((error: unknown) => {
       call.fail(this.disconnected ? new ConnectionClosedError(name, { cause: error }) : new JobsError(`${name}: publish failed`, { cause: error }), 'failed');
     });
-    await settleWithin(call, options.timeoutMs ?? this.timeoutMs, options.signal);
+    await settleWithin(call, { timeoutMs: options.timeoutMs ?? this.timeoutMs, signal: options.signal, requestSent: () => true });
   }
 
   private filtersOf(deviceType: CommandDeviceType, deviceId: string, formats: readonly CommandPayloadFormat[]): { key: string; filters: string[] } {
@@ -298,13 +326,7 @@ export class CommandsClient {
     for (const call of [...this.waiting.values()]) call.fail(new ConnectionClosedError(call.name), 'closed');
   };
 
-  private readonly onConnect: ConnectListener = (connack) => {
+  private readonly onConnect: ConnectListener = () => {
     this.disconnected = false;
-    const sessionPresent = connack.sessionPresent === true;
-    const { done } = this.subscriptions.resubscribe(sessionPresent);
-    void done.then((errors) => {
-      for (const error of errors) this.events.emit('error', error instanceof JobsError ? error : new JobsError(String(error), { cause: error }));
-      this.events.emit('reconnect', { sessionPresent });
-    });
   };
 }
