@@ -166,7 +166,11 @@ export class ExecutionRun {
 
   private scheduleProgress(): void {
     if (this.inFlight !== undefined || this.progressTimer !== undefined || this.pendingProgress === undefined || this.state !== 'running') return;
-    const waitMs = Math.max(0, this.lastProgressAt + this.core.settings.progressIntervalMs - Date.now());
+    const waitMs = this.lastProgressAt + this.core.settings.progressIntervalMs - Date.now();
+    if (waitMs <= 0) {
+      void this.sendProgress();
+      return;
+    }
     this.progressTimer = setTimeout(() => {
       this.progressTimer = undefined;
       void this.sendProgress();
@@ -203,6 +207,10 @@ export class ExecutionRun {
     if (this.heartbeatTimer !== undefined) clearTimeout(this.heartbeatTimer);
     this.heartbeatTimer = undefined;
     if (this.core.settings.stepTimeoutInMinutes === undefined || this.state !== 'running') return;
+    if (delayMs <= 0) {
+      void this.beat();
+      return;
+    }
     this.heartbeatTimer = setTimeout(() => {
       this.heartbeatTimer = undefined;
       void this.beat();
