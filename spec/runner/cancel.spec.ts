@@ -111,7 +111,10 @@ test('a step timer that runs out (a TIMED_OUT notification) aborts with TIMED_OU
   const { thing } = await bed.connect('t1');
   const contexts: JobContext[] = [];
   // livenessMs: only signs of life renew the step timer; this handler gives none.
-  runner = runJobs(thing, { hang: (c) => void contexts.push(c) ?? new Promise(() => undefined) }, { store: new MemoryStatusStore(), stepTimeoutInMinutes: 1, livenessMs: 30_000 });
+  runner = runJobs(thing, { hang: (c) => {
+    contexts.push(c);
+    return new Promise(() => undefined);
+  } }, { store: new MemoryStatusStore(), stepTimeoutInMinutes: 1, livenessMs: 30_000 });
   await until(() => contexts.length === 1, 'running');
   await until(() => contexts[0]!.signal.aborted, 'timed out', { stepMs: 5_000 });
   expect(contexts[0]!.signal.reason).toMatchObject({ status: 'TIMED_OUT' });

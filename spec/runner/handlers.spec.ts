@@ -35,7 +35,7 @@ test('by operation: returned details are SUCCEEDED, a throw is FAILED with the m
   bed.createJob('what', ['t1'], { operation: 'dance' });
   bed.createJob('bare', ['t1'], { hello: 'world' });
   const handlers: JobHandlers = {
-    install: ({ document }) => ({ installed: String(document.version) }),
+    install: ({ document }) => ({ installed: document.version as string }),
     explode: () => {
       throw new Error('disk\nfull: ' + 'x'.repeat(2000));
     },

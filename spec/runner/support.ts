@@ -76,7 +76,7 @@ export class RunnerBed {
 
   /** The execution as the service holds it. */
   execution(jobId: string, thingName: string): { status: string; statusDetails?: { detailsMap?: Record<string, string> }; versionNumber?: number } {
-    return this.simulator.describeJobExecution({ jobId, thingName }).execution as never;
+    return this.simulator.describeJobExecution({ jobId, thingName }).execution;
   }
 
   /** Updates published for this job. */
