@@ -60,7 +60,6 @@ export class Outbox {
       if (this.stopper.signal.aborted) return;
       if (this.deliveries.has(status.jobId)) continue;
       const job = this.core.jobs.job(status.jobId);
-      if (status.executionNumber !== undefined) job.executionNumber = status.executionNumber;
       this.deliver(status, job, true);
     }
   }
