@@ -18,7 +18,7 @@ export const handlers: JobHandlers = {
       await sleep(50, undefined, { signal }); // "download" a chunk; rejects when the job is canceled
       progress({ downloaded: `${chunk}/${chunks}` }); // coalesced: at most one update a second
     }
-    return { installed: String(document.version), resumed: String(resumed) }; // SUCCEEDED
+    return { installed: typeof document.version === 'string' ? document.version : '?', resumed: String(resumed) }; // SUCCEEDED
   },
   // { "operation": "reboot", "force": true }
   reboot: ({ document, reject }) => {

@@ -42,11 +42,11 @@ export interface JobContext<Document extends JsonObject = JsonObject> {
   /** The step being run, for a Device Client document; `undefined` otherwise. */
   readonly step: DeviceClientStep | undefined;
   /** Reports progress: IN_PROGRESS with these details, coalesced to one update per `progressIntervalMs`, the last one always sent. Counts as a sign of life. */
-  progress(statusDetails: StatusDetails): void;
+  readonly progress: (statusDetails: StatusDetails) => void;
   /** A sign of life without progress to report (see `livenessMs`). */
-  alive(): void;
+  readonly alive: () => void;
   /** Ends the execution REJECTED with `{ reason }` (or these details). Throws; do not catch it. */
-  reject(reason: string | StatusDetails): never;
+  readonly reject: (reason: string | StatusDetails) => never;
 }
 
 /**
