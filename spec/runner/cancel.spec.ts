@@ -9,7 +9,7 @@ import { runJobs, type JobRunner } from '../../lib/runner/job-runner.js';
 import { MemoryStatusStore } from '../../lib/runner/memory-status-store.js';
 import { ExecutionEndedError, RunnerStoppedError } from '../../lib/runner/runner-errors.js';
 import type { JobContext } from '../../lib/runner/handlers.js';
-import { MINUTE, RunnerBed, record, until } from './support.js';
+import { MINUTE, RunnerBed, record, settle, until } from './support.js';
 
 let bed: RunnerBed;
 let runner: JobRunner | undefined;
@@ -71,7 +71,7 @@ describe.each([
 
     await until(() => bed.execution('next', 't1').status === 'SUCCEEDED', 'the next job runs');
     jest.advanceTimersByTime(5 * MINUTE); // heartbeats would be due, progress would be due
-    await until(() => true, 'settled');
+    await settle();
     expect(bed.updatesOf('fw').length).toBe(sentBefore);
     if (status !== 'DELETED') expect(bed.execution('fw', 't1').status).toBe(status);
     expect(seen.some((e) => e.type === 'finished' && (e.event as { jobId: string }).jobId === 'fw')).toBe(false);
@@ -98,11 +98,11 @@ test('a normal CancelJob: the queued job never starts; the running one is left I
   bed.simulator.cancelJob({ jobId: 'running' });
   bed.simulator.cancelJob({ jobId: 'queued' });
   await until(() => bed.execution('queued', 't1').status === 'CANCELED', 'queued canceled');
-  await until(() => true, 'notifications handled');
+  await settle();
   expect(contexts[0]!.signal.aborted).toBe(false);
   release[0]!();
   await until(() => bed.execution('running', 't1').status === 'SUCCEEDED', 'its status lands');
-  await until(() => true, 'settled');
+  await settle();
   expect(contexts.map((c) => c.job.jobId)).toEqual(['running']);
 });
 
@@ -131,7 +131,7 @@ test('stop() aborts with RunnerStoppedError and sends nothing: the execution sta
   const sent = bed.updates.length;
   await runner.stop();
   expect(contexts[0]!.signal.reason).toBeInstanceOf(RunnerStoppedError);
-  await until(() => true, 'settled');
+  await settle();
   expect(bed.updates.length).toBe(sent);
   expect(bed.execution('fw', 't1').status).toBe('IN_PROGRESS');
 

@@ -12,7 +12,7 @@ import { runJobs, type JobRunner } from '../../lib/runner/job-runner.js';
 import { FileStatusStore } from '../../lib/runner/file-status-store.js';
 import type { StatusStore, StoredStatus } from '../../lib/runner/status-store.js';
 import type { JobContext } from '../../lib/runner/handlers.js';
-import { RunnerBed, record, until } from './support.js';
+import { RunnerBed, record, settle, until } from './support.js';
 
 let bed: RunnerBed;
 let root: string;
@@ -87,7 +87,7 @@ test.each<CrashPoint>(['before the store write', 'stored, before the send', 'sen
     runners.push(b);
     const seen = record(b);
     await until(() => seen.some((e) => e.type === 'finished'), 'finished by the new runner');
-    await until(() => true, 'settled');
+    await settle();
 
     const execution = bed.execution('fw', 't1');
     expect(execution).toMatchObject({ status: 'SUCCEEDED', statusDetails: { detailsMap: { result: 'installed' } } });

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, expect, test } from '@jest/globals';
 import { runJobs, type JobRunner } from '../../lib/runner/job-runner.js';
 import { MemoryStatusStore } from '../../lib/runner/memory-status-store.js';
 import type { JobContext } from '../../lib/runner/handlers.js';
-import { MINUTE, RunnerBed, until } from './support.js';
+import { MINUTE, RunnerBed, settle, until } from './support.js';
 
 let bed: RunnerBed;
 let runner: JobRunner | undefined;
@@ -96,7 +96,7 @@ test('without livenessMs, a runner whose process hangs (no heartbeat reaches the
   const { thing, connection } = await bed.connect('t1');
   runner = runJobs(thing, { work: () => new Promise(() => undefined) }, { store: new MemoryStatusStore(), stepTimeoutInMinutes: 1 });
   await until(() => bed.updatesOf('job').length > 0 || bed.execution('job', 't1').status === 'IN_PROGRESS', 'started');
-  await until(() => true, 'settled');
+  await settle();
   await connection.end(true); // the process is gone as far as the service can tell
   const cut = Date.now();
   await until(() => bed.execution('job', 't1').status === 'TIMED_OUT', 'timed out', { stepMs: 1_000 });
