@@ -139,3 +139,21 @@ test('stop() aborts with RunnerStoppedError and sends nothing: the execution sta
   await until(() => bed.execution('fw', 't1').status === 'SUCCEEDED', 'resumed and finished');
   expect(bed.execution('fw', 't1').statusDetails?.detailsMap).toEqual({ resumed: 'true' });
 });
+
+test('force-canceled while the device was offline: the reconnect reveals it, the signal aborts, and nothing is sent for it', async () => {
+  bed.createJob('fw', ['t1'], { operation: 'install' });
+  const { thing, connection } = await bed.connect('t1', { reconnectPeriod: 1_000 });
+  const contexts: JobContext[] = [];
+  runner = runJobs(thing, { install: stubbornHandler(contexts) }, { store: new MemoryStatusStore() });
+  await until(() => contexts.length === 1 && bed.updatesOf('fw').length === 1, 'running, first progress sent');
+  bed.simulator.faults.disconnectClient('t1');
+  await until(() => !connection.connected, 'offline');
+  bed.simulator.cancelJob({ jobId: 'fw', force: true });
+  await settle();
+  expect(contexts[0]!.signal.aborted).toBe(false); // nothing could tell the device yet
+  jest.advanceTimersByTime(1_000);
+  await until(() => contexts[0]!.signal.aborted, 'aborted after the reconnect');
+  expect(contexts[0]!.signal.reason).toMatchObject({ status: 'CANCELED' });
+  await settle();
+  expect(bed.updatesOf('fw')).toHaveLength(1);
+});
