@@ -18,7 +18,7 @@ import { ExecutionRun } from './execution-run.js';
 import { FileStatusStore } from './file-status-store.js';
 import { planFor, type HandlerChoice } from './handlers.js';
 import { Outbox } from './outbox.js';
-import { callOptions, pause, type RunnerCore, type RunnerSettings } from './runner-core.js';
+import { callOptions, linkedSignal, pause, type RunnerCore, type RunnerSettings } from './runner-core.js';
 import type { JobRunnerEvents, RunnerLogger } from './runner-events.js';
 import type { StatusStore, StoredStatus } from './status-store.js';
 
@@ -248,7 +248,7 @@ export class JobRunner {
     }
     const waking = new AbortController();
     this.waking = waking;
-    const signal = AbortSignal.any([waking.signal, this.stopper.signal]);
+    const { signal, release } = linkedSignal(waking.signal, this.stopper.signal);
     const never = new Promise<void>(() => undefined);
     try {
       await Promise.race([
@@ -261,6 +261,7 @@ export class JobRunner {
       ]);
     } finally {
       waking.abort();
+      release();
       if (this.waking === waking) this.waking = undefined;
       this.wakePending = false;
     }

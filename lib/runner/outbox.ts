@@ -7,7 +7,7 @@
 
 import { JobsError } from '../errors.js';
 import type { Job } from '../job.js';
-import { callOptions, pause, type RunnerCore } from './runner-core.js';
+import { callOptions, linkedSignal, pause, type RunnerCore } from './runner-core.js';
 import { ExecutionEndedError } from './runner-errors.js';
 import type { StoredStatus } from './status-store.js';
 import { verdictOf } from './update-verdict.js';
@@ -116,7 +116,9 @@ export class Outbox {
       }
       if (verdict?.kind === 'retry-now' && quickRetries++ < 3) continue;
       if (job.error !== undefined) this.core.emit('error', { jobId: status.jobId, error: job.error });
-      await pause(delayMs, AbortSignal.any([this.stopper.signal, this.nudge.signal]));
+      const linked = linkedSignal(this.stopper.signal, this.nudge.signal);
+      await pause(delayMs, linked.signal);
+      linked.release();
       delayMs = Math.min(delayMs * 2, settings.maxRetryDelayMs);
       quickRetries = 0;
     }

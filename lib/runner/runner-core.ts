@@ -57,3 +57,18 @@ export function pause(ms: number, signal: AbortSignal): Promise<void> {
     signal.addEventListener('abort', done, { once: true });
   });
 }
+
+/**
+ * A signal that aborts when any of `signals` does, and a function that
+ * detaches it. Unlike `AbortSignal.any`, nothing stays registered on a
+ * long-lived signal (the runner's stop signal) once `release` ran.
+ */
+export function linkedSignal(...signals: AbortSignal[]): { signal: AbortSignal; release: () => void } {
+  const controller = new AbortController();
+  const abort = (): void => controller.abort();
+  for (const signal of signals) {
+    if (signal.aborted) controller.abort();
+    else signal.addEventListener('abort', abort, { once: true });
+  }
+  return { signal: controller.signal, release: () => signals.forEach((signal) => signal.removeEventListener('abort', abort)) };
+}
