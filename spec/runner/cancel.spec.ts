@@ -157,3 +157,32 @@ test('force-canceled while the device was offline: the reconnect reveals it, the
   await settle();
   expect(bed.updatesOf('fw')).toHaveLength(1);
 });
+
+test('with no notification (lost), an update refused with a terminal state aborts the signal, and nothing more is sent', async () => {
+  bed.createJob('fw', ['t1'], { operation: 'install' });
+  const { thing, connection } = await bed.connect('t1');
+  const contexts: JobContext[] = [];
+  runner = runJobs(
+    thing,
+    {
+      install: async (context) => {
+        contexts.push(context);
+        await new Promise<void>((resolve) => context.signal.addEventListener('abort', () => resolve(), { once: true }));
+        return { never: 'sent' };
+      },
+    },
+    { store: new MemoryStatusStore(), progressIntervalMs: 10 },
+  );
+  await until(() => contexts.length === 1, 'running');
+  await settle();
+  // The device stops hearing notifications (behind the client's back): only a refused update can tell it now.
+  await connection.unsubscribe(['$aws/things/t1/jobs/notify', '$aws/things/t1/jobs/notify-next']);
+  bed.simulator.cancelJob({ jobId: 'fw', force: true });
+  await settle();
+  expect(contexts[0]!.signal.aborted).toBe(false);
+  contexts[0]!.progress({ step: 'still going' });
+  await until(() => contexts[0]!.signal.aborted, 'the refused progress aborts');
+  expect(contexts[0]!.signal.reason).toMatchObject({ status: 'CANCELED' });
+  await settle();
+  expect(bed.updatesOf('fw').map((u) => u.status)).toEqual(['IN_PROGRESS']);
+});
