@@ -69,7 +69,8 @@ export class ExecutionRun {
     this.state = 'finishing';
     this.clearTimers();
     await this.flushProgress();
-    if (this.controller.signal.aborted) return this.close();
+    // Ended at the service: nothing more is reported. Stopped meanwhile: the status is still stored, for the next runner.
+    if (this.controller.signal.reason instanceof ExecutionEndedError) return this.close();
     this.state = 'over';
     await this.core.finish(
       {

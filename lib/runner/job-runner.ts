@@ -86,6 +86,8 @@ export class JobRunner {
   private readonly logger: RunnerLogger | undefined;
   private readonly outbox: Outbox;
   private readonly runs = new Map<string, ExecutionRun>();
+  /** Every run until it has handed its final status over (or ended): stop() waits for them. */
+  private readonly handovers = new Set<Promise<void>>();
   private readonly stopper = new AbortController();
   private readonly unlisteners: Array<() => void> = [];
   /** Jobs whose start this runner sent without learning the outcome: not "resumed" when found IN_PROGRESS. */
@@ -142,10 +144,13 @@ export class JobRunner {
 
   private async shutdown(): Promise<void> {
     this.stopper.abort();
+    this.outbox.hold();
     for (const run of this.runs.values()) run.stop();
     this.wake();
-    await this.outbox.stop();
     await this.stopped;
+    // A handler that finished as the runner stopped still gets its status stored (not sent).
+    await Promise.all([...this.handovers]);
+    await this.outbox.stop();
     for (const unlisten of this.unlisteners.splice(0)) unlisten();
     await this.jobs.close();
     this.logger?.info(`runner ${this.thingName}: stopped`);
@@ -221,13 +226,15 @@ export class JobRunner {
     const document: JsonObject = job.document ?? {};
     const run = new ExecutionRun(core, job, document, resumed, planFor(job, document, this.settings.handlers));
     this.runs.set(job.jobId, run);
-    void run
+    const running = run
       .run()
       .catch((error: unknown) => this.report(job.jobId, error))
       .finally(() => {
         if (this.runs.get(job.jobId) === run) this.runs.delete(job.jobId);
+        this.handovers.delete(running);
         this.wake();
       });
+    this.handovers.add(running);
     return true;
   }
 

@@ -17,6 +17,7 @@ export class Outbox {
   private readonly deliveries = new Map<string, Promise<void>>();
   private readonly stopper = new AbortController();
   private nudge = new AbortController();
+  private holding = false;
 
   /** @param core - the runner. @param onSettled - told when a delivery ends (its job no longer blocks the queue). */
   constructor(
@@ -36,14 +37,14 @@ export class Outbox {
 
   /** Stores the final status (before anything is sent), then delivers it in the background. */
   async finish(status: StoredStatus, job: Job): Promise<void> {
-    if (this.stopper.signal.aborted) return;
+    // Stored even while the runner stops: the next runner sends it.
     try {
       await this.core.settings.store.put(status);
     } catch (error) {
       // Not durable, but still worth sending now.
       this.core.emit('error', { jobId: status.jobId, error: new JobsError(`storing the final status of ${status.jobId} failed`, { cause: error }) });
     }
-    if (this.stopper.signal.aborted) return;
+    if (this.holding || this.stopper.signal.aborted) return;
     this.deliver(status, job, false);
   }
 
@@ -69,6 +70,11 @@ export class Outbox {
     const nudge = this.nudge;
     this.nudge = new AbortController();
     nudge.abort();
+  }
+
+  /** From now on, statuses handed over are stored but not sent (the runner is stopping). */
+  hold(): void {
+    this.holding = true;
   }
 
   /** Stops every delivery; what is stored stays stored, for the next runner. */

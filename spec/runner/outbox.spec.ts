@@ -103,3 +103,36 @@ test('throttled final statuses are retried with backoff until accepted', async (
   expect(seen.filter((e) => e.type === 'error').length).toBe(3);
   expect(store.size).toBe(0);
 });
+
+test("stop() while a finished handler's status is being stored waits for the store, sends nothing, and the next runner sends it", async () => {
+  bed.createJob('fw', ['t1'], { operation: 'install' });
+  const { thing } = await bed.connect('t1');
+  const memory = new MemoryStatusStore();
+  const writing = deferred();
+  const release = deferred();
+  const slowStore = {
+    put: async (status: Parameters<MemoryStatusStore['put']>[0]) => {
+      writing.resolve();
+      await release.promise;
+      await memory.put(status);
+    },
+    delete: (thingName: string, jobId: string) => memory.delete(thingName, jobId),
+    list: (thingName: string) => memory.list(thingName),
+  };
+  runner = runJobs(thing, { install: () => ({ result: 'installed' }) }, { store: slowStore });
+  await writing.promise;
+  let stopped = false;
+  const stopping = runner.stop().then(() => (stopped = true));
+  await settle();
+  expect(stopped).toBe(false);
+  release.resolve();
+  await stopping;
+  expect(memory.size).toBe(1);
+  await settle();
+  expect(bed.updatesOf('fw').filter((u) => u.status === 'SUCCEEDED')).toHaveLength(0);
+
+  runner = runJobs(thing, { install: () => ({ result: 'again' }) }, { store: memory });
+  await until(() => bed.execution('fw', 't1').status === 'SUCCEEDED', 'sent by the next runner');
+  expect(bed.execution('fw', 't1').statusDetails?.detailsMap).toEqual({ result: 'installed' });
+  expect(memory.size).toBe(0);
+});
