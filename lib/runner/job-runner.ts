@@ -286,7 +286,10 @@ export class JobRunner {
       for (const run of this.runs.values()) run.check();
     };
     const onReconnect = (): void => {
+      if (this.stopper.signal.aborted) return;
       this.outbox.wake();
+      // What the store holds is sent again, including entries no delivery of this runner carries.
+      void this.outbox.restore();
       for (const run of this.runs.values()) run.check();
       this.wake();
     };

@@ -48,7 +48,7 @@ export class Outbox {
     this.deliver(status, job, false);
   }
 
-  /** Delivers what the store holds for the thing (on start). */
+  /** Delivers what the store holds for the thing (on start and after every reconnect); entries already on their way are left to their delivery. */
   async restore(): Promise<void> {
     let stored: StoredStatus[];
     try {
@@ -58,7 +58,7 @@ export class Outbox {
       return;
     }
     for (const status of stored) {
-      if (this.stopper.signal.aborted) return;
+      if (this.holding || this.stopper.signal.aborted) return;
       if (this.deliveries.has(status.jobId)) continue;
       const job = this.core.jobs.job(status.jobId);
       this.deliver(status, job, true);

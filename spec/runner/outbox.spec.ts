@@ -136,3 +136,18 @@ test("stop() while a finished handler's status is being stored waits for the sto
   expect(bed.execution('fw', 't1').statusDetails?.detailsMap).toEqual({ result: 'installed' });
   expect(memory.size).toBe(0);
 });
+
+test('after a reconnect the runner sends what the store holds, even an entry written there by someone else', async () => {
+  const store = new MemoryStatusStore();
+  const { gate, seen, connection } = await runningBehindAGate(store);
+  bed.createJob('other', ['t1'], { operation: 'install' });
+  bed.simulator.updateJobExecution('t1', 'other', { status: 'IN_PROGRESS' });
+  bed.simulator.faults.disconnectClient('t1');
+  await until(() => !connection.connected, 'offline');
+  await store.put({ thingName: 't1', jobId: 'other', status: 'FAILED', statusDetails: { reason: 'found broken at boot' }, finishedAt: Date.now() });
+  jest.advanceTimersByTime(1_000);
+  await until(() => seen.some((e) => e.type === 'finished' && (e.event as { jobId: string }).jobId === 'other'), 'the stored entry is sent');
+  expect(bed.execution('other', 't1')).toMatchObject({ status: 'FAILED', statusDetails: { detailsMap: { reason: 'found broken at boot' } } });
+  gate.resolve();
+  await until(() => bed.execution('fw', 't1').status === 'SUCCEEDED', 'the running one still finishes');
+});
