@@ -2,7 +2,7 @@
  * The runner's handlers: chosen by operation, by a function, or by a Device
  * Client step; their outcome becomes the final status.
  */
-import { afterEach, beforeEach, expect, test } from '@jest/globals';
+import { afterEach, beforeEach, expect, jest, test } from '@jest/globals';
 import { runJobs, type JobRunner } from '../../lib/runner/job-runner.js';
 import { MemoryStatusStore } from '../../lib/runner/memory-status-store.js';
 import type { JobHandlers } from '../../lib/runner/handlers.js';
@@ -129,4 +129,18 @@ test('events tell everything, in order; a throwing listener does not stop the ru
   await until(() => seen.some((e) => e.type === 'finished'), 'finished');
   expect(seen.map((e) => e.type)).toEqual(['error', 'started', 'progress', 'finished']);
   expect(lines).toEqual(expect.arrayContaining(['runner t1: j1 started', 'runner t1: j1 progress {"step":"1"}', 'runner t1: j1 SUCCEEDED accepted']));
+});
+
+test('stop() leaves no timer and no listener behind', async () => {
+  bed.createJob('j1', ['t1'], { operation: 'noop' });
+  const { thing, connection } = await bed.connect('t1');
+  const listenersBefore = connection.listenerCount('message') + connection.listenerCount('connect') + connection.listenerCount('close');
+  runner = runJobs(thing, { noop: ({ progress }) => progress({ step: '1' }) }, { store: new MemoryStatusStore(), stepTimeoutInMinutes: 1 });
+  const done = record(runner);
+  await until(() => done.some((e) => e.type === 'finished'), 'finished');
+  await runner.stop();
+  await runner.stop(); // twice is fine
+  expect(jest.getTimerCount()).toBe(0);
+  // The connection's shared Jobs client stays (it belongs to the connection); the runner added nothing else.
+  expect(connection.listenerCount('message') + connection.listenerCount('connect') + connection.listenerCount('close')).toBeLessThanOrEqual(listenersBefore + 3);
 });
