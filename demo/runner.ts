@@ -55,13 +55,11 @@ try {
       simulator.faults.disconnectClient(thingName);
     }
   });
+  // The handler finishes offline: its status is stored, and the first send fails.
   await new Promise<void>((resolve) => {
-    const poll = setInterval(() => {
-      if (runner.outboxSize === 1) {
-        clearInterval(poll);
-        resolve();
-      }
-    }, 20);
+    runner.events.on('error', ({ jobId }) => {
+      if (jobId === 'firmware-4-4' && runner.outboxSize === 1) resolve();
+    });
   });
   console.log(`  kept on disk: ${(await readdir(join(directory, thingName))).join(', ')}; service: ${status('firmware-4-4')}`);
   console.log('  (power) the device reboots');
