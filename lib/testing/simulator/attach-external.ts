@@ -19,7 +19,10 @@ export async function attachExternal(url: string, options: IClientOptions, targe
       // The broker is gone or the client was ended; nothing to answer.
     });
   };
-  const front = new MqttFront(target, (topic, payload) => publish(topic, payload, 1));
+  const front = new MqttFront(target, (topic, payload, done) => {
+    // QoS 1: settles on the broker's PUBACK, which bounds what waits in mqtt.js.
+    client.publish(topic, payload, { qos: 1 }).then(done, done);
+  });
   client.on('message', (topic: string, payload: Buffer) => {
     front.handle(topic, payload, (replyTopic, body) => publish(replyTopic, body, 0));
   });

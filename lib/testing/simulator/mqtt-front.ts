@@ -14,11 +14,14 @@ import { toDeviceSeconds, type SimulatorClock } from './clock.js';
 import type { DeviceError, DeviceResult } from './device-api.js';
 import type { NotifyEvent, NotifyNextEvent } from './events.js';
 import type { SimulatorFaults } from './faults.js';
+import { DEFAULT_DELIVERY_LIMITS, NotificationOutbox, type DeliveryLimits, type PublishNotification } from './notification-outbox.js';
 
 /** What the front needs from the simulator. */
 export interface FrontTarget {
   readonly clock: SimulatorClock;
   readonly faults: SimulatorFaults;
+  /** Flow control of notifications. @defaultValue {@link DEFAULT_DELIVERY_LIMITS} */
+  readonly delivery?: DeliveryLimits;
   /** Runs one device operation. */
   run(thingName: string, operation: JobsOperation, jobId: string | undefined, request: unknown): DeviceResult<object>;
   /** Subscribes to notifications; returns the unsubscribe function. */
@@ -28,11 +31,9 @@ export interface FrontTarget {
 /** Sends one MQTT message; must not throw. */
 export type Send = (topic: string, payload: string) => void;
 
-
 /** One attachment's protocol logic. */
 export class MqttFront {
-  private handling = false;
-  private deferred: Array<[string, string]> = [];
+  private readonly outbox: NotificationOutbox;
   private readonly delays = new Set<unknown>();
   private readonly unsubscribe: () => void;
   private closed = false;
@@ -43,8 +44,9 @@ export class MqttFront {
    */
   constructor(
     private readonly target: FrontTarget,
-    private readonly publishNotification: Send,
+    publishNotification: PublishNotification,
   ) {
+    this.outbox = new NotificationOutbox(publishNotification, target.delivery ?? DEFAULT_DELIVERY_LIMITS);
     this.unsubscribe = target.onNotifications({
       notify: (event) => this.notification(notifyTopic(event.thingName), JSON.stringify(event.payload)),
       next: (event) => this.notification(notifyNextTopic(event.thingName), JSON.stringify(event.payload)),
@@ -58,15 +60,14 @@ export class MqttFront {
    */
   handle(topic: string, payload: Uint8Array, reply: Send): boolean {
     if (this.closed || !isJobsRequestCandidate(topic)) return false;
-    this.handling = true;
+    this.outbox.hold();
     try {
       this.answer(topic, payload, reply);
     } catch (error) {
       // A bug must not take the broker down: answer like AWS on an internal failure.
       this.send(reply, rejectedTopic(topic), rejectedPayload({ code: 'InternalError', message: describe(error) }, this.now(), undefined), undefined);
     } finally {
-      this.handling = false;
-      this.flush();
+      this.outbox.release();
     }
     return true;
   }
@@ -77,7 +78,7 @@ export class MqttFront {
     this.unsubscribe();
     for (const handle of this.delays) this.target.clock.clearTimeout(handle);
     this.delays.clear();
-    this.deferred = [];
+    this.outbox.close();
   }
 
   private answer(topic: string, payload: Uint8Array, reply: Send): void {
@@ -127,15 +128,7 @@ export class MqttFront {
   }
 
   private notification(topic: string, payload: string): void {
-    if (this.closed) return;
-    if (this.handling) this.deferred.push([topic, payload]);
-    else this.publishNotification(topic, payload);
-  }
-
-  private flush(): void {
-    const pending = this.deferred;
-    this.deferred = [];
-    for (const [topic, payload] of pending) this.publishNotification(topic, payload);
+    if (!this.closed) this.outbox.push(topic, payload);
   }
 
   private now(): number {
