@@ -129,7 +129,7 @@ export function createJob(core: SimulatorCore, request: CreateJobRequest, autoCr
     parsedDocument: parsed,
     description,
     targetSelection,
-    targets: thingNames.map((thingName) => core.store.thingArn(thingName)),
+    targets: thingNames,
     inProgressTimeoutInMinutes: timeout,
     status: 'IN_PROGRESS',
     forceCanceled: undefined,
@@ -151,7 +151,7 @@ export function createJob(core: SimulatorCore, request: CreateJobRequest, autoCr
 
 /** DescribeJob. */
 export function describeJob(core: SimulatorCore, request: { jobId: string }): DescribeJobResponse {
-  return { job: jobDescription(findJob(core, request)) };
+  return { job: jobDescription(findJob(core, request), (thingName) => core.store.thingArn(thingName)) };
 }
 
 /** GetJobDocument: the document text as it was given. */

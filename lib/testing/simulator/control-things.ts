@@ -104,7 +104,7 @@ export function deleteThing(core: SimulatorCore, request: { thingName: string })
   if (!core.store.things.delete(thingName)) return {};
   const nowMs = core.clock.now();
   core.notifier.track([thingName], () => {
-    for (const execution of [...core.store.executionsOf(thingName).values()]) {
+    for (const execution of [...core.store.executionsOf(thingName)]) {
       if (isPending(execution.status)) core.end(execution, 'REMOVED', nowMs, true);
     }
   });

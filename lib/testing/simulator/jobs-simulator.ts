@@ -354,14 +354,8 @@ export class JobsSimulator {
             return this.updateJobExecution(thingName, jobId ?? '', request);
         }
       },
-      onNotifications: ({ notify, next }) => {
-        const offNotify = this.on('notify', notify);
-        const offNext = this.on('notify-next', next);
-        return () => {
-          offNotify();
-          offNext();
-        };
-      },
+      onNotifications: (sink) => this.core.notifier.addSink(sink),
+      render: (kind, thingName) => (kind === 'notify' ? this.core.notifier.notifyPayload(thingName) : this.core.notifier.nextPayload(thingName)),
     };
   }
 

@@ -36,8 +36,11 @@ export interface JobRecord {
   readonly parsedDocument: JsonObject;
   readonly description: string | undefined;
   readonly targetSelection: TargetSelection;
-  /** Target ARNs, as DescribeJob returns them. */
-  readonly targets: string[];
+  /**
+   * The targets: ARNs, or thing names for things (DescribeJob turns a name into
+   * its thing ARN when asked, so a 100,000-thing job holds no ARN strings).
+   */
+  readonly targets: readonly string[];
   readonly inProgressTimeoutInMinutes: number | undefined;
   status: JobStatus;
   forceCanceled: boolean | undefined;

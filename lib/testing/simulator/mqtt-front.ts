@@ -12,9 +12,9 @@ import { MAX_PAYLOAD_BYTES } from '../../protocol/codec.js';
 import { acceptedTopic, notifyNextTopic, notifyTopic, isJobsRequestCandidate, parseJobsTopic, rejectedTopic, type JobsOperation } from '../../protocol/topics.js';
 import { toDeviceSeconds, type SimulatorClock } from './clock.js';
 import type { DeviceError, DeviceResult } from './device-api.js';
-import type { NotifyEvent, NotifyNextEvent } from './events.js';
 import type { SimulatorFaults } from './faults.js';
-import { DEFAULT_DELIVERY_LIMITS, NotificationOutbox, type DeliveryLimits, type PublishNotification } from './notification-outbox.js';
+import { DEFAULT_DELIVERY_LIMITS, NotificationOutbox, type DeliveryLimits } from './notification-outbox.js';
+import type { NotificationKind, NotificationSink } from './notifier.js';
 
 /** What the front needs from the simulator. */
 export interface FrontTarget {
@@ -24,8 +24,10 @@ export interface FrontTarget {
   readonly delivery?: DeliveryLimits;
   /** Runs one device operation. */
   run(thingName: string, operation: JobsOperation, jobId: string | undefined, request: unknown): DeviceResult<object>;
-  /** Subscribes to notifications; returns the unsubscribe function. */
-  onNotifications(handlers: { notify: (event: NotifyEvent) => void; next: (event: NotifyNextEvent) => void }): () => void;
+  /** Subscribes to notification decisions; returns the unsubscribe function. */
+  onNotifications(sink: NotificationSink): () => void;
+  /** The payload of a notification, from the thing's current state. */
+  render(kind: NotificationKind, thingName: string): object;
 }
 
 /** Sends one MQTT message; must not throw. */
@@ -44,12 +46,19 @@ export class MqttFront {
    */
   constructor(
     private readonly target: FrontTarget,
-    publishNotification: PublishNotification,
+    publishNotification: (topic: string, payload: string, done: () => void) => void,
   ) {
-    this.outbox = new NotificationOutbox(publishNotification, target.delivery ?? DEFAULT_DELIVERY_LIMITS);
-    this.unsubscribe = target.onNotifications({
-      notify: (event) => this.notification(notifyTopic(event.thingName), JSON.stringify(event.payload)),
-      next: (event) => this.notification(notifyNextTopic(event.thingName), JSON.stringify(event.payload)),
+    this.outbox = new NotificationOutbox((kind, thingName, done) => {
+      let payload: string;
+      try {
+        payload = JSON.stringify(target.render(kind, thingName));
+      } catch {
+        return done();
+      }
+      publishNotification(kind === 'notify' ? notifyTopic(thingName) : notifyNextTopic(thingName), payload, done);
+    }, target.delivery ?? DEFAULT_DELIVERY_LIMITS);
+    this.unsubscribe = target.onNotifications((kind, thingName) => {
+      if (!this.closed) this.outbox.push(kind, thingName);
     });
   }
 
@@ -125,10 +134,6 @@ export class MqttFront {
         return;
       }
     }
-  }
-
-  private notification(topic: string, payload: string): void {
-    if (!this.closed) this.outbox.push(topic, payload);
   }
 
   private now(): number {

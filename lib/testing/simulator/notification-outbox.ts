@@ -5,14 +5,16 @@
  * the next `setImmediate`), so that a fan-out to 100,000 things neither
  * fills the broker's queues at once nor holds the event loop, and a slow
  * subscriber (whose socket the broker waits to drain) holds the rest here,
- * as compact strings, rather than in the broker as packets.
+ * as two references per notification (its kind and thing; the payload is
+ * rendered when it is handed over), rather than in the broker as packets.
  * @packageDocumentation
  */
 
 import { setImmediate as nextTurn } from 'node:timers';
+import type { NotificationKind } from './notifier.js';
 
-/** Publishes one notification; calls `done` once the broker has written it (or dropped it). Must not throw. */
-export type PublishNotification = (topic: string, payload: string, done: () => void) => void;
+/** Renders and publishes one notification; calls `done` once the broker has written it (or dropped it). Must not throw. */
+export type PublishNotification = (kind: NotificationKind, thingName: string, done: () => void) => void;
 
 /** Flow control of notification delivery. */
 export interface DeliveryLimits {
@@ -27,7 +29,7 @@ export const DEFAULT_DELIVERY_LIMITS: Readonly<DeliveryLimits> = Object.freeze({
 
 /** An ordered queue of notifications with a window of unacknowledged publishes. */
 export class NotificationOutbox {
-  /** Topics and payloads, alternating, from `head` on. */
+  /** Kinds and thing names, alternating, from `head` on. */
   private queue: string[] = [];
   private head = 0;
   private inFlight = 0;
@@ -44,9 +46,9 @@ export class NotificationOutbox {
   ) {}
 
   /** Queues a notification; it goes out at once if nothing is held and the window and this turn's chunk allow. */
-  push(topic: string, payload: string): void {
+  push(kind: NotificationKind, thingName: string): void {
     if (this.closed) return;
-    this.queue.push(topic, payload);
+    this.queue.push(kind, thingName);
     if (this.held === 0) this.pump();
   }
 
@@ -78,14 +80,14 @@ export class NotificationOutbox {
     this.pumping = true;
     try {
       while (this.head < this.queue.length && this.inFlight < this.limits.window && this.sentThisTurn < this.limits.chunk && !this.closed) {
-        const topic = this.queue[this.head] as string;
-        const payload = this.queue[this.head + 1] as string;
+        const kind = this.queue[this.head] as NotificationKind;
+        const thingName = this.queue[this.head + 1] as string;
         this.head += 2;
         this.inFlight += 1;
         this.sentThisTurn += 1;
         this.nextTurnResets();
         let settled = false;
-        this.publish(topic, payload, () => {
+        this.publish(kind, thingName, () => {
           if (settled) return;
           settled = true;
           this.inFlight -= 1;

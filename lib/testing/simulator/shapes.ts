@@ -232,14 +232,14 @@ export function jobProcessDetails(job: JobRecord): JobProcessDetails {
   return out;
 }
 
-/** DescribeJob's `job`. */
-export function jobDescription(job: JobRecord): JobDescription {
+/** DescribeJob's `job`; `arnOf` turns a target that is a thing name into the thing's ARN. */
+export function jobDescription(job: JobRecord, arnOf: (thingName: string) => string): JobDescription {
   const out: JobDescription = {
     jobArn: job.jobArn,
     jobId: job.jobId,
     targetSelection: job.targetSelection,
     status: job.status,
-    targets: [...job.targets],
+    targets: job.targets.map((target) => (target.startsWith('arn:') ? target : arnOf(target))),
     createdAt: toControlSeconds(job.createdAtMs),
     lastUpdatedAt: toControlSeconds(job.lastUpdatedAtMs),
     jobProcessDetails: jobProcessDetails(job),
