@@ -14,6 +14,9 @@ import { MqttFront, type FrontTarget } from './mqtt-front.js';
 /** Connects to `url`, subscribes to every Jobs topic and answers; resolves once subscribed. */
 export async function attachExternal(url: string, options: IClientOptions, target: FrontTarget): Promise<{ client: AsyncMqttClient; detach: () => Promise<void> }> {
   const client = await asyncMqtt.connectAsync(url, { reconnectPeriod: 1000, clientId: `jobs-simulator-${Math.random().toString(16).slice(2, 10)}`, ...options }, false);
+  // Nagle off at every (re)connect: a reply is written as soon as it is decided, not after the peer's delayed ACK.
+  noDelay(client);
+  client.on('connect', () => noDelay(client));
   const publish = (topic: string, payload: string, qos: 0 | 1): void => {
     client.publish(topic, payload, { qos }).catch(() => {
       // The broker is gone or the client was ended; nothing to answer.
@@ -40,4 +43,9 @@ export async function attachExternal(url: string, options: IClientOptions, targe
       await client.end(true);
     },
   };
+}
+
+function noDelay(client: AsyncMqttClient): void {
+  const stream = (client as unknown as { _client?: { stream?: { setNoDelay?: (on: boolean) => unknown } } })._client?.stream;
+  stream?.setNoDelay?.(true);
 }
