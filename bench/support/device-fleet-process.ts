@@ -30,7 +30,7 @@ async function startDevice(index: number): Promise<void> {
   const thingName = `${prefix}-${index}`;
   const connection = await connect(url!, { clientId: thingName });
   connections.push(connection);
-  const client = JobsClient.for(connection);
+  const client = JobsClient.for(connection, { timeoutMs: 60_000 });
   let seen = false;
   let working = false;
   let done = 0;
