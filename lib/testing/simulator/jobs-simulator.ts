@@ -90,7 +90,7 @@ export interface JobsSimulatorOptions {
    * subscriber's socket (a slow subscriber makes the rest wait in the
    * simulator as strings, not in the broker as packets), and at most `chunk`
    * handed over per turn of the event loop.
-   * @defaultValue {@link DEFAULT_DELIVERY_LIMITS} (`{ window: 1024, chunk: 512 }`)
+   * @defaultValue {@link DEFAULT_DELIVERY_LIMITS} (`{ window: 64, chunk: 256 }`)
    */
   notificationDelivery?: Partial<DeliveryLimits>;
 }

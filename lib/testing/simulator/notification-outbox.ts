@@ -25,7 +25,7 @@ export interface DeliveryLimits {
 }
 
 /** The default {@link DeliveryLimits}. */
-export const DEFAULT_DELIVERY_LIMITS: Readonly<DeliveryLimits> = Object.freeze({ window: 1024, chunk: 512 });
+export const DEFAULT_DELIVERY_LIMITS: Readonly<DeliveryLimits> = Object.freeze({ window: 64, chunk: 256 });
 
 /** An ordered queue of notifications with a window of unacknowledged publishes. */
 export class NotificationOutbox {

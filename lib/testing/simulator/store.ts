@@ -75,16 +75,16 @@ export class SimulatorStore {
     const previous = job.executions.get(thingName);
     if (previous) this.unindex(previous);
     (job.executions as Map<string, ExecutionRecord>).set(thingName, execution);
-    let index = this.byThing.get(thingName);
+    const pending = isPending(execution.status);
+    if (pending) this.pendingCounts.set(job, this.pendingCount(job) + 1);
+    const index = this.byThing.get(thingName);
     if (!index) {
-      index = { all: [], pending: [] };
-      this.byThing.set(thingName, index);
+      // Literals of the exact size: an empty array's first push reserves 17 slots.
+      this.byThing.set(thingName, { all: [execution], pending: pending ? [execution] : [] });
+      return;
     }
     index.all.push(execution);
-    if (isPending(execution.status)) {
-      index.pending.push(execution);
-      this.pendingCounts.set(job, this.pendingCount(job) + 1);
-    }
+    if (pending) index.pending.push(execution);
   }
 
   /** Removes a job and its executions from every index. O(its executions). */
