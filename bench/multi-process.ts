@@ -1,6 +1,6 @@
 /**
  * 9. A fleet across processes against one external broker (issue 15, item 5):
- * mosquitto (`set_tcp_nodelay true`), the standalone simulator server
+ * mosquitto (`set_tcp_nodelay true`, `max_queued_messages 0`), the standalone simulator server
  * attached to it (`aws-iot-jobs-sim --attach`), and the fleet's devices split
  * over P device processes, each device its own connection and JobsClient.
  * The control plane is the server's HTTP API through @aws-sdk/client-iot.
@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { CreateJobCommand, DescribeJobCommand, IoTClient } from '@aws-sdk/client-iot';
 import { benchSize, bySize, fmt, nowMs, printContext, printTable } from './support/common.js';
 import { DOCUMENT } from './support/environment.js';
-import { MOSQUITTO_BINARY, startMosquitto } from './support/mosquitto.js';
+import { cpuSecondsOf, MOSQUITTO_BINARY, startMosquitto } from './support/mosquitto.js';
 import { fmtSpread, Runs } from './support/runs.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -82,10 +82,14 @@ interface FleetRun {
   createMs: number;
   notifiedMs: number;
   doneMs: number;
+  /** CPU seconds used during the run by the server, mosquitto and all device processes. */
+  cpu: { server: number; broker: number; devices: number };
 }
 
 async function runFleet(processes: number, round: number): Promise<FleetRun> {
-  const broker = await startMosquitto({ noDelay: true });
+  // max_queued_messages 0: the simulator is one client that receives every device's request; mosquitto's
+  // default (1000 queued per client) drops the rest of a burst from a large fleet.
+  const broker = await startMosquitto({ noDelay: true, maxQueued: 0 });
   const server = startLineProcess([join(here, '../lib/server/cli.ts'), '--attach', broker.url, '--http-port', '0', '--auto-create-things']);
   const devices: LineProcess[] = [];
   try {
@@ -103,6 +107,9 @@ async function runFleet(processes: number, round: number): Promise<FleetRun> {
     const targets = Array.from({ length: DEVICES }, (_, index) => `${prefix}-${index}`);
     const notified = Promise.all(devices.map((device) => device.line(/^notified$/)));
     const done = Promise.all(devices.map((device) => device.line(/^done (\d+)$/)));
+    const serverCpu0 = cpuSecondsOf(server.child.pid);
+    const brokerCpu0 = cpuSecondsOf(broker.pid);
+    const devicesCpu0 = devices.map((device) => cpuSecondsOf(device.child.pid));
     const start = nowMs();
     for (let job = 0; job < JOBS; job += 1) await iot.send(new CreateJobCommand({ jobId: `${prefix}-job-${job}`, targets, document: DOCUMENT }));
     const createMs = nowMs() - start;
@@ -110,12 +117,17 @@ async function runFleet(processes: number, round: number): Promise<FleetRun> {
     const notifiedMs = nowMs() - start;
     const counts = await done;
     const doneMs = nowMs() - start;
+    const cpu = {
+      server: cpuSecondsOf(server.child.pid) - serverCpu0,
+      broker: cpuSecondsOf(broker.pid) - brokerCpu0,
+      devices: devices.reduce((total, device, i) => total + cpuSecondsOf(device.child.pid) - (devicesCpu0[i] ?? 0), 0),
+    };
     const executions = counts.reduce((total, match) => total + Number(match[1]), 0);
     if (executions !== DEVICES * JOBS) throw new Error(`expected ${DEVICES * JOBS} executions, the devices report ${executions}`);
     const { job } = await iot.send(new DescribeJobCommand({ jobId: `${prefix}-job-${JOBS - 1}` }));
     if (job?.status !== 'COMPLETED') throw new Error(`the last job is ${String(job?.status)}, not COMPLETED`);
     iot.destroy();
-    return { createMs, notifiedMs, doneMs };
+    return { createMs, notifiedMs, doneMs, cpu };
   } finally {
     await Promise.all(devices.map((device) => device.stop()));
     await server.stop();
@@ -135,11 +147,14 @@ if (MOSQUITTO_BINARY === undefined) {
       runs.add(`${processes} notified`, result.notifiedMs);
       runs.add(`${processes} done`, result.doneMs);
       runs.add(`${processes} rate`, (DEVICES * JOBS * 1000) / result.doneMs);
+      runs.add(`${processes} cpu server`, result.cpu.server);
+      runs.add(`${processes} cpu broker`, result.cpu.broker);
+      runs.add(`${processes} cpu devices`, result.cpu.devices);
     }
   }
   printTable(
     `${fmt(DEVICES)} devices (one connection each) in P processes, ${JOBS} jobs each targeting all of them; median (min-max) of ${ROUNDS} rounds`,
-    ['device processes', 'devices', 'CreateJob x ' + String(JOBS) + ' over HTTP (ms)', 'all notified (ms)', 'all SUCCEEDED (ms)', 'job cycles/s'],
+    ['device processes', 'devices', `CreateJob x ${JOBS} over HTTP (ms)`, 'all notified (ms)', 'all SUCCEEDED (ms)', 'job cycles/s', 'CPU s: server', 'mosquitto', 'device processes'],
     PROCESS_COUNTS.map((processes) => [
       String(processes),
       fmt(DEVICES),
@@ -147,6 +162,9 @@ if (MOSQUITTO_BINARY === undefined) {
       fmtSpread(runs.get(`${processes} notified`), 1),
       fmtSpread(runs.get(`${processes} done`), 1),
       fmtSpread(runs.get(`${processes} rate`)),
+      fmt(runs.get(`${processes} cpu server`).median, 2),
+      fmt(runs.get(`${processes} cpu broker`).median, 2),
+      fmt(runs.get(`${processes} cpu devices`).median, 2),
     ]),
   );
 }

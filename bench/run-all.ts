@@ -23,6 +23,9 @@ const SCRIPTS: ReadonlyArray<{ file: string; peer?: true }> = [
   { file: 'fleet-scale.ts' },
   { file: 'gateway-scale.ts' },
   { file: 'footprint.ts' },
+  { file: 'simulator-indexes.ts' },
+  { file: 'mosquitto-nodelay.ts' },
+  { file: 'multi-process.ts' },
 ];
 
 /** aws-crt's abort at exit after a streaming operation (toolchain.md). */

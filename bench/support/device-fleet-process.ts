@@ -60,12 +60,16 @@ async function startDevice(index: number): Promise<void> {
       notified += 1;
       if (notified === count) process.stdout.write('notified\n');
     }
-    work().catch((error: unknown) => process.stderr.write(`${thingName}: ${String(error)}\n`));
+    work().catch((error: unknown) => {
+      if (!stopping) process.stderr.write(`${thingName}: ${String(error)}\n`);
+    });
   });
   await client.watch(thingName);
 }
 
+let stopping = false;
 const shutdown = async (): Promise<void> => {
+  stopping = true;
   await Promise.allSettled(connections.map((connection) => connection.end(true)));
   process.exit(0);
 };
