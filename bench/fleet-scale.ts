@@ -29,6 +29,8 @@ const TARGET_RSS_PER_EXECUTION = 1_024;
 interface FleetRun {
   createJobMs: number;
   handedMs: number;
+  /** CPU time of this process (every thread: GC included) from CreateJob until all were handed over. */
+  handedCpuMs: number;
   rssPerExecution: number;
   heapPerExecution: number;
   sampleMs: number;
@@ -75,6 +77,7 @@ async function fanOut(things: number, transport: Transport, sample: number): Pro
     const rssBefore = process.memoryUsage.rss();
     const allDispatched = new Promise<void>((resolve) => (onAll = resolve));
     const sampleReceived = sample === 0 ? Promise.resolve() : new Promise<void>((resolve) => (onSample = resolve));
+    const cpuStart = process.cpuUsage();
     const start = nowMs();
     env.simulator.createJob({ jobId: 'fleet-job', targets: names, document: DOCUMENT });
     const createJobMs = nowMs() - start;
@@ -83,10 +86,12 @@ async function fanOut(things: number, transport: Transport, sample: number): Pro
     void sampleReceived.then(() => (sampleMs = nowMs() - start));
     await allDispatched;
     const handedMs = nowMs() - start;
+    const cpu = process.cpuUsage(cpuStart);
+    const handedCpuMs = (cpu.user + cpu.system) / 1000;
     peakRss = Math.max(peakRss, process.memoryUsage.rss());
     await sampleReceived;
     const heapAfter = gcAvailable() ? settledHeapBytes() : Number.NaN;
-    return { createJobMs, handedMs, rssPerExecution: (peakRss - rssBefore) / things, heapPerExecution: (heapAfter - heapBefore) / things, sampleMs };
+    return { createJobMs, handedMs, handedCpuMs, rssPerExecution: (peakRss - rssBefore) / things, heapPerExecution: (heapAfter - heapBefore) / things, sampleMs };
   } finally {
     for (const device of devices) await device.end(true);
     await env.close();
@@ -102,6 +107,7 @@ for (let round = 0; round < ROUNDS; round += 1) {
     const handed = await fanOut(things, 'memory', 0);
     runs.add(`${things} createJob`, handed.createJobMs);
     runs.add(`${things} handed`, handed.handedMs);
+    runs.add(`${things} handed cpu`, handed.handedCpuMs);
     runs.add(`${things} rss`, handed.rssPerExecution);
     runs.add(`${things} heap`, handed.heapPerExecution);
     const real = await fanOut(things, 'tcp', SAMPLE_DEVICES);
@@ -117,6 +123,7 @@ printTable(
     'CreateJob (ms)',
     'handed to broker (ms)',
     `target ${fmt(TARGET_MS)} ms`,
+    'CPU time of it (ms)',
     'µs per execution',
     'peak RSS per execution (bytes)',
     `target ${fmt(TARGET_RSS_PER_EXECUTION)} B`,
@@ -132,6 +139,7 @@ printTable(
       fmtSpread(runs.get(`${things} createJob`), 1),
       fmtSpread(handed, 1),
       verdict(handed.median, TARGET_MS),
+      fmtSpread(runs.get(`${things} handed cpu`), 1),
       fmt((handed.median * 1000) / things, 1),
       fmtSpread(rss),
       verdict(rss.median, TARGET_RSS_PER_EXECUTION),
