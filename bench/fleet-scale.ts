@@ -19,10 +19,10 @@ import { DOCUMENT, startEnvironment, type Transport } from './support/environmen
 import { fmtSpread, Runs, verdict } from './support/runs.js';
 
 const size = benchSize();
-const WARMUP = bySize(size, 200, 10_000);
-const FLEETS: readonly number[] = bySize(size, [1_000], [10_000, 100_000]);
+const WARMUP = bySize(size, 100, 10_000);
+const FLEETS: readonly number[] = bySize(size, [500], [10_000, 100_000]);
 const ROUNDS = bySize(size, 1, 3);
-const SAMPLE_DEVICES = bySize(size, 10, 100);
+const SAMPLE_DEVICES = bySize(size, 5, 100);
 const TARGET_MS = 2_000;
 const TARGET_RSS_PER_EXECUTION = 1_024;
 

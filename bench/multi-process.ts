@@ -24,9 +24,9 @@ import { fmtSpread, Runs } from './support/runs.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const size = benchSize();
-const DEVICES = bySize(size, 12, Number(process.env.BENCH_DEVICES ?? 1_000));
+const DEVICES = bySize(size, 6, Number(process.env.BENCH_DEVICES ?? 1_000));
 const JOBS = bySize(size, 1, 3);
-const PROCESS_COUNTS: readonly number[] = bySize(size, [2], [1, 4]);
+const PROCESS_COUNTS: readonly number[] = bySize(size, [1], [1, 4]);
 const ROUNDS = bySize(size, 1, Number(process.env.BENCH_ROUNDS ?? 3));
 
 /** A child process that speaks in lines. */

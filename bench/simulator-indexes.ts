@@ -14,9 +14,9 @@ import { DOCUMENT } from './support/environment.js';
 import { fmtSpread, Runs } from './support/runs.js';
 
 const size = benchSize();
-const OTHER_JOBS = bySize(size, 2_000, 100_000);
+const OTHER_JOBS = bySize(size, 1_000, 100_000);
 const ROUNDS = bySize(size, 3, 5);
-const BLOCK = bySize(size, 200, 2_000);
+const BLOCK = bySize(size, 100, 2_000);
 const THING = 'measured-thing';
 const progress = { step: 'downloading' };
 
