@@ -1,13 +1,16 @@
 /**
  * `npm run demo`: with no arguments, starts the in-memory broker and the Jobs
  * simulator, queues three jobs and runs the README's device loop on them.
+ * Then one AWS IoT Commands round trip: StartCommandExecution, the device
+ * answers, GetCommandExecution shows its status and result.
  * With `--url` (and `--cert`, `--key`, `--ca`, `--thing`) the same loop runs
  * against a real broker or AWS IoT Core; jobs there are queued by you.
  */
 
 import { parseArgs } from 'node:util';
-import { connect, Thing } from '../lib/index.js';
+import { Commands, connect, Thing } from '../lib/index.js';
 import { createTestEnvironment } from '../lib/testing/index.js';
+import { serveCommands } from './commands-device.js';
 import { runDeviceLoop } from './device-loop.js';
 
 const { values } = parseArgs({
@@ -82,6 +85,23 @@ async function runEmbedded(): Promise<void> {
       };
     });
     printTable(rows);
+
+    console.log('\nA command round trip (AWS IoT Commands)');
+    const device = new Commands(new Thing(thingName, connection), { executionTimeoutMs: 10_000 });
+    await device.ready;
+    const served = serveCommands(device, log, 1);
+    const { commands } = simulator;
+    const { commandArn } = commands.createCommand({
+      commandId: 'open-valve',
+      payload: { content: new TextEncoder().encode('{"action":"open","valve":"A"}'), contentType: 'application/json' },
+    });
+    const targetArn = commands.thingArn(thingName);
+    const { executionId } = commands.startCommandExecution({ commandArn, targetArn, executionTimeoutSeconds: 10 });
+    console.log(`StartCommandExecution open-valve on ${thingName}: execution ${executionId}`);
+    await served;
+    await device.close();
+    const execution = commands.getCommandExecution({ executionId, targetArn, includeResult: true });
+    console.log(`GetCommandExecution: ${execution.status}, result ${JSON.stringify(execution.result)}`);
   } finally {
     await env.close();
   }
