@@ -5,6 +5,7 @@
  * answers, GetCommandExecution shows its status and result.
  * With `--url` (and `--cert`, `--key`, `--ca`, `--thing`) the same loop runs
  * against a real broker or AWS IoT Core; jobs there are queued by you.
+ * With `--runner`, the job runner's demo (demo/runner.ts) runs instead.
  */
 
 import { parseArgs } from 'node:util';
@@ -21,12 +22,14 @@ const { values } = parseArgs({
     ca: { type: 'string' },
     thing: { type: 'string', default: 'demo-device' },
     'client-id': { type: 'string' },
+    runner: { type: 'boolean' },
   },
 });
 const thingName = values.thing;
 const log = (line: string): void => console.log(`  ${line}`);
 
-if (values.url) await runAgainstBroker(values.url);
+if (values.runner === true) await import('./runner.js'); // the job runner's demo (demo/runner.ts)
+else if (values.url) await runAgainstBroker(values.url);
 else await runEmbedded();
 
 async function runEmbedded(): Promise<void> {

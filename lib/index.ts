@@ -76,6 +76,23 @@ export type { ThingLike } from './thing.js';
 export { DEFAULT_RETRIES, DEFAULT_RETRY_DELAY_MS } from './retry.js';
 export type { RetryOptions } from './retry.js';
 
+export {
+  runJobs,
+  JobRunner,
+  DEFAULT_PROGRESS_INTERVAL_MS,
+  DEFAULT_RUNNER_RETRY_DELAY_MS,
+  DEFAULT_MAX_RETRY_DELAY_MS,
+  DEFAULT_POLL_MS,
+} from './runner/job-runner.js';
+export type { JobRunnerOptions } from './runner/job-runner.js';
+export type { JobRunnerEvents, RunnerLogger } from './runner/runner-events.js';
+export type { JobContext, JobHandler, JobHandlers, HandlerChoice, DeviceClientStep } from './runner/handlers.js';
+export { ExecutionEndedError, RunnerStoppedError, JobRejection } from './runner/runner-errors.js';
+export type { EndedStatus } from './runner/runner-errors.js';
+export type { StatusStore, StoredStatus, FinalStatus } from './runner/status-store.js';
+export { MemoryStatusStore } from './runner/memory-status-store.js';
+export { FileStatusStore, defaultOutboxDirectory } from './runner/file-status-store.js';
+
 // AWS IoT Commands (docs/commands.md).
 export { Commands } from './commands/commands.js';
 export type { CommandsOptions, CommandsClientTarget } from './commands/commands.js';
