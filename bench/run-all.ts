@@ -24,6 +24,9 @@ const SCRIPTS: ReadonlyArray<{ file: string; peer?: true }> = [
   { file: 'fleet-scale.ts' },
   { file: 'gateway-scale.ts' },
   { file: 'footprint.ts' },
+  { file: 'simulator-indexes.ts' },
+  { file: 'mosquitto-nodelay.ts' },
+  { file: 'multi-process.ts' },
 ];
 
 /** aws-crt's abort at exit after a streaming operation (toolchain.md). */
@@ -32,6 +35,7 @@ const AWS_CRT_EXIT_ABORT = 255;
 function runScript(file: string, peer: boolean): Promise<boolean> {
   const args = ['--expose-gc', '--import', 'tsx', join(here, file), ...(size === 'tiny' ? ['--tiny'] : [])];
   return new Promise((resolve) => {
+    const started = nowMs();
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, BENCH_SIZE: size } });
     let printedTable = false;
     child.stdout.on('data', (chunk: Buffer) => {
@@ -40,6 +44,7 @@ function runScript(file: string, peer: boolean): Promise<boolean> {
       process.stdout.write(text);
     });
     child.on('close', (code, signal) => {
+      console.log(`\n(${file}: ${((nowMs() - started) / 1000).toFixed(1)} s)`);
       if (code === 0) return resolve(true);
       if (peer && code === AWS_CRT_EXIT_ABORT && printedTable) {
         console.log(`\n(${file}: aws-crt aborted at exit with ${code} after printing its table; tolerated, see toolchain.md)`);

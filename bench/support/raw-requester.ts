@@ -43,6 +43,19 @@ export class RawRequester {
     return reply;
   }
 
+  /**
+   * The subscribe-per-call pattern (IotJobsClientv2's): subscribes to the
+   * request's `/accepted` and `/rejected`, publishes, awaits the reply, and
+   * unsubscribes again.
+   */
+  async requestSubscribed(topic: string, body: Record<string, unknown>): Promise<Reply> {
+    const filters = [`${topic}/accepted`, `${topic}/rejected`];
+    await this.client.subscribe(filters, { qos: 1 });
+    const reply = await this.request(topic, body);
+    await this.client.unsubscribe(filters);
+    return reply;
+  }
+
   /** Throws unless the reply was accepted. */
   static accepted(reply: Reply): Record<string, unknown> {
     if (!reply.topic.endsWith('/accepted')) throw new Error(`rejected on ${reply.topic}: ${JSON.stringify(reply.body)}`);

@@ -19,6 +19,8 @@ export type { SimulatorBehavior } from './simulator/behavior.js';
 export { SimulatorError, CONTROL_PLANE_ERRORS } from './simulator/simulator-error.js';
 export type { ControlPlaneErrorCode } from './simulator/simulator-error.js';
 export { SimulatorFaults } from './simulator/faults.js';
+export { DEFAULT_DELIVERY_LIMITS } from './simulator/notification-outbox.js';
+export type { DeliveryLimits } from './simulator/notification-outbox.js';
 export type { FaultMatch, ReplyFault, InjectedRejection } from './simulator/faults.js';
 export { thingPolicyAllows, thingPolicyAllowsPublish, thingPolicyAllowsReceive, thingPolicyAllowsSubscribe, AccessDeniedError } from './simulator/access-control.js';
 export { certificateId } from './simulator/principals.js';

@@ -62,7 +62,7 @@ export class MosquittoProcess {
   ) {
     this.dir = mkdtempSync(join(tmpdir(), 'mosquitto-test-'));
     this.config = join(this.dir, 'mosquitto.conf');
-    writeFileSync(this.config, [`listener ${port} 127.0.0.1`, 'allow_anonymous true', 'persistence false', 'log_dest stderr', ''].join('\n'));
+    writeFileSync(this.config, [`listener ${port} 127.0.0.1`, 'allow_anonymous true', 'persistence false', 'log_dest stderr', 'set_tcp_nodelay true', ''].join('\n'));
   }
 
   /** Spawns mosquitto on a free loopback port; resolves once it listens. */

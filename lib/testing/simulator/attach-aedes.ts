@@ -26,9 +26,10 @@ export interface AedesAttachment {
 
 /** Starts answering Jobs requests on `aedes`. */
 export function attachToAedes(aedes: Aedes, target: FrontTarget): AedesAttachment {
-  const front = new MqttFront(target, (topic, payload) => {
-    if (aedes.closed) return;
-    aedes.publish({ cmd: 'publish', topic, payload: Buffer.from(payload), qos: NOTIFICATION_QOS, retain: false, dup: false }, ignore);
+  const front = new MqttFront(target, (topic, payload, done) => {
+    if (aedes.closed) return done();
+    // aedes calls back once every subscriber's socket took the packet (it waits for a slow one to drain).
+    aedes.publish({ cmd: 'publish', topic, payload: Buffer.from(payload), qos: NOTIFICATION_QOS, retain: false, dup: false }, () => done());
   });
   const onPublish = (packet: AedesPublishPacket, client: Client | null): void => {
     // client is null for the broker's own publishes ($SYS, our notifications).

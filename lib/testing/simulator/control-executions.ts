@@ -104,7 +104,7 @@ export function listJobExecutionsForThing(core: SimulatorCore, request: ListJobE
   const thingName = thingNameOf(fields.thingName);
   const status = optionalEnum(fields.status, 'status', JOB_EXECUTION_STATUSES);
   const executions: ExecutionRecord[] = [];
-  for (const execution of core.store.executionsOf(thingName).values()) {
+  for (const execution of core.store.executionsOf(thingName)) {
     if (status === undefined || execution.status === status) executions.push(execution);
   }
   executions.sort((a, b) => a.seq - b.seq);

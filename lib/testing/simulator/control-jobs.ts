@@ -283,7 +283,8 @@ export function updateJob(core: SimulatorCore, request: UpdateJobRequest): Recor
 /** DescribeJob. */
 export function describeJob(core: SimulatorCore, request: { jobId: string }): DescribeJobResponse {
   const job = findJob(core, request);
-  return job.documentSource === undefined ? { job: jobDescription(job) } : { documentSource: job.documentSource, job: jobDescription(job) };
+  const description = jobDescription(job, (thingName) => core.store.thingArn(thingName));
+  return job.documentSource === undefined ? { job: description } : { documentSource: job.documentSource, job: description };
 }
 
 /** GetJobDocument: the document text as it was given. */

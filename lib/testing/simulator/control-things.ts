@@ -106,7 +106,7 @@ export function deleteThing(core: SimulatorCore, request: { thingName: string })
   forgetThing(core, thingName);
   const nowMs = core.clock.now();
   core.notifier.track([thingName], () => {
-    for (const execution of [...core.store.executionsOf(thingName).values()]) {
+    for (const execution of [...core.store.executionsOf(thingName)]) {
       if (isPending(execution.status)) core.end(execution, 'REMOVED', nowMs, true);
     }
   });

@@ -8,7 +8,7 @@
 import type { Aedes } from 'aedes';
 import type { IClientOptions } from 'async-mqtt';
 import type { Emitter } from 'mitt';
-import { JobsError } from '../../errors.js';
+import { InvalidArgumentError, JobsError } from '../../errors.js';
 import type { JobsOperation } from '../../protocol/topics.js';
 import type { TestBroker } from '../broker.js';
 import { installThingPolicy, type AccessControl } from './access-control.js';
@@ -94,6 +94,7 @@ import {
 import { createEmitter, type SimulatorEvents } from './events.js';
 import { SimulatorFaults } from './faults.js';
 import type { FrontTarget } from './mqtt-front.js';
+import { DEFAULT_DELIVERY_LIMITS, type DeliveryLimits } from './notification-outbox.js';
 import { certificateId, ThingPrincipals } from './principals.js';
 import type { ControlJobExecution } from './shapes.js';
 
@@ -121,6 +122,15 @@ export interface JobsSimulatorOptions {
    * @defaultValue 'open'
    */
   accessControl?: AccessControl;
+  /**
+   * Flow control of notifications towards a broker: at most `window`
+   * notifications handed to the broker and not yet written to every
+   * subscriber's socket (a slow subscriber makes the rest wait in the
+   * simulator as strings, not in the broker as packets), and at most `chunk`
+   * handed over per turn of the event loop.
+   * @defaultValue {@link DEFAULT_DELIVERY_LIMITS} (`{ window: 64, chunk: 256 }`)
+   */
+  notificationDelivery?: Partial<DeliveryLimits>;
 }
 
 /** Undoes an attachment. */
@@ -155,6 +165,7 @@ export class JobsSimulator {
 
   private readonly autoCreateThings: boolean;
   private readonly accessControl: AccessControl;
+  private readonly delivery: DeliveryLimits;
   private readonly events: Emitter<SimulatorEvents>;
   private readonly core: SimulatorCore;
   private readonly aedesAttachments = new Set<AedesAttachment>();
@@ -170,6 +181,7 @@ export class JobsSimulator {
     this.accountId = options.accountId ?? '123456789012';
     this.autoCreateThings = options.autoCreateThings ?? false;
     this.accessControl = options.accessControl ?? 'open';
+    this.delivery = readDeliveryLimits(options.notificationDelivery ?? {});
     this.events = createEmitter();
     this.core = new SimulatorCore(this.clock, this.behavior, this.events, this.region, this.accountId);
     const core = this.core;
@@ -559,6 +571,7 @@ export class JobsSimulator {
     return {
       clock: this.clock,
       faults: this.faults,
+      delivery: this.delivery,
       run: (thingName, operation, jobId, request) => {
         switch (operation) {
           case 'getPending':
@@ -571,14 +584,8 @@ export class JobsSimulator {
             return this.updateJobExecution(thingName, jobId ?? '', request);
         }
       },
-      onNotifications: ({ notify, next }) => {
-        const offNotify = this.on('notify', notify);
-        const offNext = this.on('notify-next', next);
-        return () => {
-          offNotify();
-          offNext();
-        };
-      },
+      onNotifications: (sink) => this.core.notifier.addSink(sink),
+      render: (kind, thingName) => (kind === 'notify' ? this.core.notifier.notifyPayload(thingName) : this.core.notifier.nextPayload(thingName)),
     };
   }
 
@@ -593,4 +600,12 @@ const NULLABLE_SWITCHES: ReadonlySet<string> = new Set(['maxStatusDetailsPairs',
 function mergeBehavior(overrides: Partial<SimulatorBehavior>): SimulatorBehavior {
   const kept = Object.entries(overrides).filter(([key, value]) => value !== undefined || NULLABLE_SWITCHES.has(key));
   return { ...DEFAULT_BEHAVIOR, ...(Object.fromEntries(kept) as Partial<SimulatorBehavior>) };
+}
+
+function readDeliveryLimits(overrides: Partial<DeliveryLimits>): DeliveryLimits {
+  const limits = { ...DEFAULT_DELIVERY_LIMITS, ...Object.fromEntries(Object.entries(overrides).filter(([, value]) => value !== undefined)) };
+  for (const [name, value] of Object.entries(limits)) {
+    if (!Number.isSafeInteger(value) || value < 1) throw new InvalidArgumentError(`notificationDelivery.${name}`, "a positive integer", value);
+  }
+  return limits;
 }

@@ -46,7 +46,11 @@ export interface JobRecord {
   /** UpdateJob may change it. */
   description: string | undefined;
   readonly targetSelection: TargetSelection;
-  /** Target ARNs, as DescribeJob returns them. */
+  /**
+   * The targets as ARNs (things and thing groups); AssociateTargetsWithJob adds
+   * to them. DescribeJob also accepts a bare thing name here and turns it into
+   * the thing's ARN.
+   */
   readonly targets: string[];
   /** UpdateJob may change it; it applies to executions that start afterwards. */
   inProgressTimeoutInMinutes: number | undefined;

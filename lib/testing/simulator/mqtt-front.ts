@@ -12,27 +12,30 @@ import { MAX_PAYLOAD_BYTES } from '../../protocol/codec.js';
 import { acceptedTopic, notifyNextTopic, notifyTopic, isJobsRequestCandidate, parseJobsTopic, rejectedTopic, type JobsOperation } from '../../protocol/topics.js';
 import { toDeviceSeconds, type SimulatorClock } from './clock.js';
 import type { DeviceError, DeviceResult } from './device-api.js';
-import type { NotifyEvent, NotifyNextEvent } from './events.js';
 import type { SimulatorFaults } from './faults.js';
+import { DEFAULT_DELIVERY_LIMITS, NotificationOutbox, type DeliveryLimits } from './notification-outbox.js';
+import type { NotificationKind, NotificationSink } from './notifier.js';
 
 /** What the front needs from the simulator. */
 export interface FrontTarget {
   readonly clock: SimulatorClock;
   readonly faults: SimulatorFaults;
+  /** Flow control of notifications. @defaultValue {@link DEFAULT_DELIVERY_LIMITS} */
+  readonly delivery?: DeliveryLimits;
   /** Runs one device operation. */
   run(thingName: string, operation: JobsOperation, jobId: string | undefined, request: unknown): DeviceResult<object>;
-  /** Subscribes to notifications; returns the unsubscribe function. */
-  onNotifications(handlers: { notify: (event: NotifyEvent) => void; next: (event: NotifyNextEvent) => void }): () => void;
+  /** Subscribes to notification decisions; returns the unsubscribe function. */
+  onNotifications(sink: NotificationSink): () => void;
+  /** The payload of a notification, from the thing's current state. */
+  render(kind: NotificationKind, thingName: string): object;
 }
 
 /** Sends one MQTT message; must not throw. */
 export type Send = (topic: string, payload: string) => void;
 
-
 /** One attachment's protocol logic. */
 export class MqttFront {
-  private handling = false;
-  private deferred: Array<[string, string]> = [];
+  private readonly outbox: NotificationOutbox;
   private readonly delays = new Set<unknown>();
   private readonly unsubscribe: () => void;
   private closed = false;
@@ -43,11 +46,19 @@ export class MqttFront {
    */
   constructor(
     private readonly target: FrontTarget,
-    private readonly publishNotification: Send,
+    publishNotification: (topic: string, payload: string, done: () => void) => void,
   ) {
-    this.unsubscribe = target.onNotifications({
-      notify: (event) => this.notification(notifyTopic(event.thingName), JSON.stringify(event.payload)),
-      next: (event) => this.notification(notifyNextTopic(event.thingName), JSON.stringify(event.payload)),
+    this.outbox = new NotificationOutbox((kind, thingName, done) => {
+      let payload: string;
+      try {
+        payload = JSON.stringify(target.render(kind, thingName));
+      } catch {
+        return done();
+      }
+      publishNotification(kind === 'notify' ? notifyTopic(thingName) : notifyNextTopic(thingName), payload, done);
+    }, target.delivery ?? DEFAULT_DELIVERY_LIMITS);
+    this.unsubscribe = target.onNotifications((kind, thingName) => {
+      if (!this.closed) this.outbox.push(kind, thingName);
     });
   }
 
@@ -58,15 +69,14 @@ export class MqttFront {
    */
   handle(topic: string, payload: Uint8Array, reply: Send): boolean {
     if (this.closed || !isJobsRequestCandidate(topic)) return false;
-    this.handling = true;
+    this.outbox.hold();
     try {
       this.answer(topic, payload, reply);
     } catch (error) {
       // A bug must not take the broker down: answer like AWS on an internal failure.
       this.send(reply, rejectedTopic(topic), rejectedPayload({ code: 'InternalError', message: describe(error) }, this.now(), undefined), undefined);
     } finally {
-      this.handling = false;
-      this.flush();
+      this.outbox.release();
     }
     return true;
   }
@@ -77,7 +87,7 @@ export class MqttFront {
     this.unsubscribe();
     for (const handle of this.delays) this.target.clock.clearTimeout(handle);
     this.delays.clear();
-    this.deferred = [];
+    this.outbox.close();
   }
 
   private answer(topic: string, payload: Uint8Array, reply: Send): void {
@@ -124,18 +134,6 @@ export class MqttFront {
         return;
       }
     }
-  }
-
-  private notification(topic: string, payload: string): void {
-    if (this.closed) return;
-    if (this.handling) this.deferred.push([topic, payload]);
-    else this.publishNotification(topic, payload);
-  }
-
-  private flush(): void {
-    const pending = this.deferred;
-    this.deferred = [];
-    for (const [topic, payload] of pending) this.publishNotification(topic, payload);
   }
 
   private now(): number {

@@ -253,14 +253,14 @@ function rollingOut(job: JobRecord): boolean {
   return job.status === 'IN_PROGRESS' && job.unreleasedTargets.length > 0;
 }
 
-/** DescribeJob's `job`. */
-export function jobDescription(job: JobRecord): JobDescription {
+/** DescribeJob's `job`; `arnOf` turns a target that is a thing name into the thing's ARN. */
+export function jobDescription(job: JobRecord, arnOf: (thingName: string) => string): JobDescription {
   const out: JobDescription = {
     jobArn: job.jobArn,
     jobId: job.jobId,
     targetSelection: job.targetSelection,
     status: job.status,
-    targets: [...job.targets],
+    targets: job.targets.map((target) => (target.startsWith('arn:') ? target : arnOf(target))),
     createdAt: toControlSeconds(job.createdAtMs),
     lastUpdatedAt: toControlSeconds(job.lastUpdatedAtMs),
     jobProcessDetails: jobProcessDetails(job),
@@ -276,7 +276,7 @@ export function jobDescription(job: JobRecord): JobDescription {
   if (jobExecutionsRolloutConfig) out.jobExecutionsRolloutConfig = jobExecutionsRolloutConfig;
   if (rollingOut(job)) {
     out.isConcurrent = true;
-    out.jobProcessDetails.processingTargets = [...job.targets];
+    out.jobProcessDetails.processingTargets = [...out.targets];
   }
   if (jobTemplateArn !== undefined) out.jobTemplateArn = jobTemplateArn;
   if (presignedUrlConfig) out.presignedUrlConfig = presignedUrlConfig;

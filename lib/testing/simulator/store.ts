@@ -15,15 +15,15 @@
 import type { ExecutionRecord, JobRecord, ThingRecord } from './model.js';
 import { isPending } from './model.js';
 
-/** One thing's executions. */
+/** One thing's executions (arrays: most things hold one or two, and a fleet holds 100,000 of these). */
 interface ThingIndex {
-  /** Every execution on the thing, by job id, in creation order. */
-  readonly all: Map<string, ExecutionRecord>;
+  /** Every execution on the thing, in creation order. */
+  readonly all: ExecutionRecord[];
   /** The ones in a pending status (QUEUED, IN_PROGRESS), in no order. */
-  readonly pending: Set<ExecutionRecord>;
+  readonly pending: ExecutionRecord[];
 }
 
-const NO_EXECUTIONS: ReadonlyMap<string, ExecutionRecord> = new Map();
+const NO_EXECUTIONS: readonly ExecutionRecord[] = Object.freeze([]);
 
 /** Every thing and job of one simulated account. */
 export class SimulatorStore {
@@ -68,21 +68,23 @@ export class SimulatorStore {
 
   /**
    * Adds an execution to its job and to its thing's index; it replaces the
-   * job's previous execution on that thing, if any. O(1).
+   * job's previous execution on that thing, if any. O(1) for a new one.
    */
   addExecution(execution: ExecutionRecord): void {
     const { job, thingName } = execution;
     const previous = job.executions.get(thingName);
     if (previous) this.unindex(previous);
     (job.executions as Map<string, ExecutionRecord>).set(thingName, execution);
-    let index = this.byThing.get(thingName);
+    const pending = isPending(execution.status);
+    if (pending) this.pendingCounts.set(job, this.pendingCount(job) + 1);
+    const index = this.byThing.get(thingName);
     if (!index) {
-      index = { all: new Map(), pending: new Set() };
-      this.byThing.set(thingName, index);
+      // Literals of the exact size: an empty array's first push reserves 17 slots.
+      this.byThing.set(thingName, { all: [execution], pending: pending ? [execution] : [] });
+      return;
     }
-    index.all.delete(job.jobId);
-    index.all.set(job.jobId, execution);
-    if (isPending(execution.status)) this.requeued(execution);
+    index.all.push(execution);
+    if (pending) index.pending.push(execution);
   }
 
   /** Removes a job and its executions from every index. O(its executions). */
@@ -95,15 +97,18 @@ export class SimulatorStore {
 
   /** Records that `execution` left the pending statuses (call after changing its status). Idempotent. */
   settled(execution: ExecutionRecord): void {
-    const index = this.byThing.get(execution.thingName);
-    if (index?.pending.delete(execution)) this.pendingCounts.set(execution.job, this.pendingCount(execution.job) - 1);
+    const pending = this.byThing.get(execution.thingName)?.pending;
+    const at = pending ? pending.indexOf(execution) : -1;
+    if (at < 0) return;
+    (pending as ExecutionRecord[]).splice(at, 1);
+    this.pendingCounts.set(execution.job, this.pendingCount(execution.job) - 1);
   }
 
   /** Records that `execution` is in a pending status again (call after changing its status). Idempotent. */
   requeued(execution: ExecutionRecord): void {
     const index = this.byThing.get(execution.thingName);
-    if (!index || index.all.get(execution.job.jobId) !== execution || index.pending.has(execution)) return;
-    index.pending.add(execution);
+    if (!index || execution.job.executions.get(execution.thingName) !== execution || index.pending.includes(execution)) return;
+    index.pending.push(execution);
     this.pendingCounts.set(execution.job, this.pendingCount(execution.job) + 1);
   }
 
@@ -113,7 +118,7 @@ export class SimulatorStore {
   }
 
   /** Every execution on the thing, in creation order, including those of jobs being deleted. */
-  executionsOf(thingName: string): ReadonlyMap<string, ExecutionRecord> {
+  executionsOf(thingName: string): readonly ExecutionRecord[] {
     return this.byThing.get(thingName)?.all ?? NO_EXECUTIONS;
   }
 
@@ -123,7 +128,7 @@ export class SimulatorStore {
    */
   deviceExecutions(thingName: string): ExecutionRecord[] {
     const out: ExecutionRecord[] = [];
-    for (const execution of this.executionsOf(thingName).values()) if (execution.job.status !== 'DELETION_IN_PROGRESS') out.push(execution);
+    for (const execution of this.executionsOf(thingName)) if (execution.job.status !== 'DELETION_IN_PROGRESS') out.push(execution);
     return out;
   }
 
@@ -156,7 +161,8 @@ export class SimulatorStore {
     const index = this.byThing.get(thingName);
     const out: ExecutionRecord[] = [];
     if (!index) return out;
-    for (const execution of index.pending) {
+    for (let i = index.pending.length - 1; i >= 0; i -= 1) {
+      const execution = index.pending[i] as ExecutionRecord;
       if (!isPending(execution.status)) this.settled(execution);
       else if (execution.job.status !== 'DELETION_IN_PROGRESS') out.push(execution);
     }
@@ -166,9 +172,10 @@ export class SimulatorStore {
   private unindex(execution: ExecutionRecord): void {
     this.settled(execution);
     const index = this.byThing.get(execution.thingName);
-    if (!index || index.all.get(execution.job.jobId) !== execution) return;
-    index.all.delete(execution.job.jobId);
-    if (index.all.size === 0) this.byThing.delete(execution.thingName);
+    const at = index ? index.all.indexOf(execution) : -1;
+    if (!index || at < 0) return;
+    index.all.splice(at, 1);
+    if (index.all.length === 0) this.byThing.delete(execution.thingName);
   }
 }
 
