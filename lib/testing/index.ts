@@ -7,6 +7,7 @@
 
 export { createInMemoryBroker, createTcpBroker } from './broker.js';
 export type { TestBroker, TcpTestBroker, TcpBrokerOptions, TestClientOptions } from './broker.js';
+export { AedesMissingError } from './load-aedes.js';
 
 export { JobsSimulator } from './simulator/jobs-simulator.js';
 export type { JobsSimulatorOptions, Detach, ExternalBrokerOptions, SimulatorEventHandler } from './simulator/jobs-simulator.js';

@@ -38,6 +38,8 @@ try {
   const roots = {
     ts5: { typescript: '~5.9.3', consumers: [] },
     ts6: { typescript: devVersion('typescript'), consumers: [] },
+    // The package alone: no aedes (an optional peer dependency), no jest, no TypeScript.
+    bare: { bare: true, consumers: [] },
   };
 
   // ---- TypeScript 5 install
@@ -81,9 +83,15 @@ try {
     ]),
   );
 
-  // Both installs at once: they mostly wait on the cache and the disk.
+  roots.bare.consumers.push(
+    consumer('aws-iot-jobs-sim without aedes (one-line hint; --attach needs no aedes)', 'cli-bare', 'module', {
+      'check.mjs': read('cli-without-aedes.mjs'),
+    }, ['node', 'check.mjs']),
+  );
+
+  // The installs at once: they mostly wait on the cache and the disk.
   await Promise.all(
-    Object.entries(roots).map(async ([name, { typescript, consumers }]) => {
+    Object.entries(roots).map(async ([name, { typescript, bare, consumers }]) => {
       const dir = join(work, name);
       mkdirSync(dir);
       writeFileSync(
@@ -91,7 +99,7 @@ try {
         JSON.stringify({
           name: `consumers-${name}`,
           private: true,
-          devDependencies: {
+          devDependencies: bare ? { 'aws-iot-jobs': `file:${tarball}` } : {
             'aws-iot-jobs': `file:${tarball}`,
             aedes: devVersion('aedes'),
             jest: devVersion('jest'),
