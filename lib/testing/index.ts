@@ -23,6 +23,8 @@ export { SimulatorFaults } from './simulator/faults.js';
 export type { FaultMatch, ReplyFault, InjectedRejection } from './simulator/faults.js';
 export { thingPolicyAllows, AccessDeniedError } from './simulator/access-control.js';
 export type { AccessControl } from './simulator/access-control.js';
+export { AWS_SUBSCRIPTION_QUOTAS, SubscribeQuotaError } from './simulator/quotas.js';
+export type { SubscriptionQuotas } from './simulator/quotas.js';
 export { JOBS_REQUEST_FILTER } from '../protocol/topics.js';
 export type { DeviceResult, DeviceError, DeviceCallOptions, GetPendingReply, ExecutionReply, UpdateReply } from './simulator/device-api.js';
 export type { NotifyEvent, NotifyNextEvent, NextNotificationPayload, SimulatorEvents } from './simulator/events.js';

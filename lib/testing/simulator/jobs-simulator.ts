@@ -12,6 +12,7 @@ import { JobsError } from '../../errors.js';
 import type { JobsOperation } from '../../protocol/topics.js';
 import type { TestBroker } from '../broker.js';
 import { installThingPolicy, type AccessControl } from './access-control.js';
+import { installSubscriptionQuotas, type SubscriptionQuotas } from './quotas.js';
 import { attachToAedes, type AedesAttachment } from './attach-aedes.js';
 import { attachExternal } from './attach-external.js';
 import { DEFAULT_BEHAVIOR, type SimulatorBehavior } from './behavior.js';
@@ -83,6 +84,16 @@ export interface JobsSimulatorOptions {
    * @defaultValue 'open'
    */
   accessControl?: AccessControl;
+  /**
+   * AWS IoT Core's subscription quotas on in-process brokers
+   * ({@link JobsSimulator.attach}): at most 50 subscriptions per connection
+   * (adjustable on AWS; past it a filter gets SUBACK 0x80) and 8 topic filters
+   * per SUBSCRIBE (fixed; past it the connection is closed). Give other
+   * numbers to match a raised quota, or `false` to behave like a broker
+   * without these limits. An external broker enforces its own.
+   * @defaultValue AWS's defaults, 50 and 8
+   */
+  subscriptionQuotas?: SubscriptionQuotas | false;
 }
 
 /** Undoes an attachment. */
@@ -115,6 +126,7 @@ export class JobsSimulator {
 
   private readonly autoCreateThings: boolean;
   private readonly accessControl: AccessControl;
+  private readonly subscriptionQuotas: SubscriptionQuotas | false;
   private readonly events: Emitter<SimulatorEvents>;
   private readonly core: SimulatorCore;
   private readonly aedesAttachments = new Set<AedesAttachment>();
@@ -129,6 +141,7 @@ export class JobsSimulator {
     this.accountId = options.accountId ?? '123456789012';
     this.autoCreateThings = options.autoCreateThings ?? false;
     this.accessControl = options.accessControl ?? 'open';
+    this.subscriptionQuotas = options.subscriptionQuotas ?? {};
     this.events = createEmitter();
     this.core = new SimulatorCore(this.clock, this.behavior, this.events, this.region, this.accountId);
     this.faults = new SimulatorFaults((clientId) => {
@@ -280,10 +293,13 @@ export class JobsSimulator {
     const aedes = 'aedes' in broker ? broker.aedes : broker;
     const attachment = attachToAedes(aedes, this.frontTarget());
     const removePolicy = this.accessControl === 'thing-policy' ? installThingPolicy(aedes, (clientId) => this.core.store.things.has(clientId)) : undefined;
+    // Installed after the policy, so in front of it: a SUBSCRIBE is counted before any filter is judged.
+    const removeQuotas = this.subscriptionQuotas === false ? undefined : installSubscriptionQuotas(aedes, this.subscriptionQuotas);
     this.aedesAttachments.add(attachment);
     const detach: Detach = () => {
       this.aedesAttachments.delete(attachment);
       this.detachers.delete(detach);
+      removeQuotas?.();
       removePolicy?.();
       attachment.detach();
       return Promise.resolve();
