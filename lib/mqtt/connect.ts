@@ -77,6 +77,9 @@ export async function connectOptions(url: string, options: ConnectOptions = {}):
     connectTimeout: options.connectTimeoutMs ?? 30_000,
     clean: options.clean ?? true,
     protocolVersion: 4,
+    // The Jobs client renews its own subscriptions after a reconnect, a thing at a time; mqtt.js's
+    // re-subscribe sends every filter in one SUBSCRIBE, which AWS IoT Core refuses past 8 filters.
+    resubscribe: false,
   };
   if (cert !== undefined) mqttOptions.cert = cert;
   if (key !== undefined) mqttOptions.key = key;

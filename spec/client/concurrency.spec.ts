@@ -35,7 +35,8 @@ describe.each(TRANSPORTS)('concurrent calls over %s, against the simulator', (tr
   });
 
   test('100 concurrent requests across 10 things, accepted and rejected mixed, each settle with their own outcome', async () => {
-    bed = await TestBed.start();
+    // 10 things' filters on one connection are 60 subscriptions: a raised quota (AWS's default is 50).
+    bed = await TestBed.start({ sim: { subscriptionQuotas: { subscriptionsPerConnection: 60 } } });
     const { client } = await bed.client(transport);
     const things = Array.from({ length: 10 }, (_, i) => `thing-${i}`);
     for (const thing of things) bed.thingWithJobs(thing, 1);
@@ -80,7 +81,8 @@ describe('no listener, timer or table entry outlives its call', () => {
   });
 
   test('after 10,000 calls', async () => {
-    bed = await TestBed.start();
+    // 10 things' filters on one connection are 60 subscriptions: a raised quota (AWS's default is 50).
+    bed = await TestBed.start({ sim: { subscriptionQuotas: { subscriptionsPerConnection: 60 } } });
     const { client, device } = await bed.client('async-mqtt');
     const things = Array.from({ length: 10 }, (_, i) => `thing-${i}`);
     for (const thing of things) bed.thingWithJobs(thing, 1);

@@ -157,7 +157,7 @@ describe('connect()', () => {
 
   test('options: ALPN by default on port 443 only, AWS-friendly defaults, PEM contents accepted, raw mqtt options last', async () => {
     const on443 = await connectOptions('mqtts://prefix-ats.iot.eu-west-1.amazonaws.com:443', { cert: 'CERT', key: 'KEY' });
-    expect(on443).toMatchObject({ ALPNProtocols: ['x-amzn-mqtt-ca'], cert: 'CERT', key: 'KEY', keepalive: 60, clean: true, protocolVersion: 4 });
+    expect(on443).toMatchObject({ ALPNProtocols: ['x-amzn-mqtt-ca'], cert: 'CERT', key: 'KEY', keepalive: 60, clean: true, protocolVersion: 4, resubscribe: false });
     expect(on443.clientId).toMatch(/^aws-iot-jobs-[0-9a-f]{12}$/);
     const on8883 = await connectOptions('mqtts://prefix-ats.iot.eu-west-1.amazonaws.com:8883', { clientId: 'thing-1', mqtt: { keepalive: 300 } });
     expect(on8883).not.toHaveProperty('ALPNProtocols');

@@ -16,6 +16,8 @@
  *   users who sent more report that the connection was closed. Here: a
  *   SUBSCRIBE with more than 8 filters closes the connection.
  * Re-subscribing to a filter the connection already has does not count again.
+ * The hooks are aedes's `preConnect` (to watch each client's SUBSCRIBE
+ * packets) and `authorizeSubscribe`.
  * @packageDocumentation
  */
 
@@ -51,52 +53,112 @@ interface Pending {
   fail: (error: Error) => void;
 }
 
+/** One SUBSCRIBE packet, as the quotas see it. */
+interface SubscribeBatch {
+  readonly filters: number;
+  readonly pending: Pending[];
+}
+
+interface ParsedPacket {
+  cmd?: string;
+  subscriptions?: unknown[];
+}
+
+/** The parts of an aedes client this file reads (not in aedes's types). */
+interface ClientInternals {
+  subscriptions: Record<string, unknown>;
+  _parser?: { prependListener(event: 'packet', listener: (packet: ParsedPacket) => void): unknown; removeListener(event: 'packet', listener: (packet: ParsedPacket) => void): unknown };
+}
+
 /**
  * Installs the quotas on `aedes`, in front of whatever authorizeSubscribe it
  * had (it still decides on the filters the quotas let through). aedes asks
- * for every filter of one SUBSCRIBE in one synchronous loop, so the filters
- * asked for before the next microtask are one SUBSCRIBE.
- * @returns a function that restores the previous hook.
+ * for each filter separately and may handle several SUBSCRIBE packets of one
+ * read at once, so each client's parser is watched to know which SUBSCRIBE a
+ * filter came in.
+ * @returns a function that restores the previous hooks and stops watching.
  */
 export function installSubscriptionQuotas(aedes: Aedes, quotas: SubscriptionQuotas = {}): () => void {
   const perConnection = quotas.subscriptionsPerConnection ?? AWS_SUBSCRIPTION_QUOTAS.subscriptionsPerConnection;
   const perSubscribe = quotas.filtersPerSubscribe ?? AWS_SUBSCRIPTION_QUOTAS.filtersPerSubscribe;
-  const previous = aedes.authorizeSubscribe;
-  const batches = new Map<Client, Pending[]>();
+  const previousAuthorize = aedes.authorizeSubscribe;
+  const previousPreConnect = aedes.preConnect;
+  /** The SUBSCRIBE each subscription object came in. */
+  const batchOf = new WeakMap<object, SubscribeBatch>();
+  /** Filters granted whose subscription aedes may not have stored yet. */
+  const granting = new Map<Client, Set<string>>();
+  const unwatchers = new Set<() => void>();
 
-  const settle = (client: Client): void => {
-    const batch = batches.get(client) ?? [];
-    batches.delete(client);
-    if (batch.length > perSubscribe) {
-      const error = new SubscribeQuotaError(client.id, batch.length, perSubscribe);
-      for (const pending of batch) pending.fail(error);
+  const watch = (client: Client): void => {
+    const parser = (client as unknown as ClientInternals)._parser;
+    if (parser === undefined) return;
+    const onPacket = (packet: ParsedPacket): void => {
+      if (packet.cmd !== 'subscribe' || !Array.isArray(packet.subscriptions)) return;
+      const batch: SubscribeBatch = { filters: packet.subscriptions.length, pending: [] };
+      for (const subscription of packet.subscriptions) if (typeof subscription === 'object' && subscription !== null) batchOf.set(subscription, batch);
+    };
+    parser.prependListener('packet', onPacket);
+    unwatchers.add(() => parser.removeListener('packet', onPacket));
+  };
+
+  const held = (client: Client): Set<string> => {
+    const topics = new Set(Object.keys((client as unknown as ClientInternals).subscriptions));
+    for (const topic of granting.get(client) ?? []) topics.add(topic);
+    return topics;
+  };
+
+  const settle = (client: Client, batch: SubscribeBatch): void => {
+    if (batch.filters > perSubscribe) {
+      const error = new SubscribeQuotaError(client.id, batch.filters, perSubscribe);
+      for (const pending of batch.pending) pending.fail(error);
       return;
     }
-    const held = new Set(Object.keys((client as unknown as { subscriptions: Record<string, unknown> }).subscriptions));
-    for (const pending of batch) {
-      if (held.has(pending.topic)) pending.grant();
-      else if (held.size < perConnection) {
-        held.add(pending.topic);
+    const topics = held(client);
+    for (const pending of batch.pending) {
+      if (topics.has(pending.topic)) pending.grant();
+      else if (topics.size < perConnection) {
+        topics.add(pending.topic);
+        let inFlight = granting.get(client);
+        if (inFlight === undefined) granting.set(client, (inFlight = new Set()));
+        inFlight.add(pending.topic);
+        // By the next turn of the event loop aedes has stored it (or failed to).
+        setImmediate(() => {
+          inFlight.delete(pending.topic);
+          if (inFlight.size === 0 && granting.get(client) === inFlight) granting.delete(client);
+        });
         pending.grant();
       } else pending.refuse();
     }
   };
 
+  aedes.preConnect = (client, packet, callback) => {
+    watch(client);
+    previousPreConnect.call(aedes, client, packet, callback);
+  };
+  // Clients connected before the quotas were installed.
+  for (const client of Object.values((aedes as unknown as { clients: Record<string, Client | undefined> }).clients)) if (client) watch(client);
+
   aedes.authorizeSubscribe = (client, subscription, callback) => {
-    let batch = batches.get(client);
-    if (batch === undefined) {
-      batch = [];
-      batches.set(client, batch);
-      queueMicrotask(() => settle(client));
-    }
-    batch.push({
+    const pending: Pending = {
       topic: subscription.topic,
-      grant: () => previous.call(aedes, client, subscription, callback),
+      grant: () => previousAuthorize.call(aedes, client, subscription, callback),
       refuse: () => callback(null, null),
       fail: (error) => callback(error),
-    });
+    };
+    // A subscription not seen in a SUBSCRIBE (aedes's own, a restored session) is one of its own.
+    let batch = batchOf.get(subscription);
+    if (batch === undefined) batch = { filters: 1, pending: [] };
+    batch.pending.push(pending);
+    // aedes asks for every filter of one SUBSCRIBE in one synchronous loop.
+    if (batch.pending.length === 1) {
+      const settling = batch;
+      queueMicrotask(() => settle(client, settling));
+    }
   };
   return () => {
-    aedes.authorizeSubscribe = previous;
+    aedes.authorizeSubscribe = previousAuthorize;
+    aedes.preConnect = previousPreConnect;
+    for (const unwatch of unwatchers) unwatch();
+    unwatchers.clear();
   };
 }
