@@ -17,6 +17,7 @@ const size = benchSize();
 
 /** In the issue's order. `peer`: aws-crt may abort at exit (toolchain.md), tolerated once its table is out. */
 const SCRIPTS: ReadonlyArray<{ file: string; peer?: true }> = [
+  { file: 'library-overhead.ts' },
   { file: 'request-overhead.ts' },
   { file: 'peer-sdk-v2.ts', peer: true },
   { file: 'device-throughput.ts' },

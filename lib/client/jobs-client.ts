@@ -18,7 +18,8 @@ import type { CloseListener, ConnectListener, JobsQoS, MessageListener, MqttConn
 import { settleWithin } from './deadline.js';
 import { Deferred, type Outcome } from './deferred.js';
 import { createEmitter, type Emitter } from '../util/emitter.js';
-import { MAX_PAYLOAD_BYTES, decodeDescribeAccepted, decodeGetPendingAccepted, decodeJobExecutionsChanged, decodeNextJobExecutionChanged, decodeRejected, decodeStartNextAccepted, decodeUpdateAccepted, encodeDescribeRequest, encodeGetPendingRequest, encodeStartNextRequest, encodeUpdateRequest, parsePayload, type DecodeResult, type Payload } from '../protocol/codec.js';
+import { MAX_PAYLOAD_BYTES, decodeDescribeAccepted, decodeGetPendingAccepted, decodeJobExecutionsChanged, decodeNextJobExecutionChanged, decodeRejected, decodeStartNextAccepted, decodeUpdateAccepted, encodeDescribeRequest, encodeGetPendingRequest, encodeStartNextRequest, encodeUpdateRequest, parsePayload, type Decoder } from '../protocol/codec.js';
+import type { JsonObject } from '../protocol/json.js';
 import { type DescribeJobExecutionAccepted, type DescribeJobExecutionRequest, type GetPendingJobExecutionsAccepted, type GetPendingJobExecutionsRequest, type StartNextPendingJobExecutionAccepted, type StartNextPendingJobExecutionRequest, type UpdateJobExecutionAccepted, type UpdateJobExecutionRequest } from '../protocol/shapes.js';
 import { PendingCalls, type CallTarget, type PendingCall } from './pending-calls.js';
 import {
@@ -79,7 +80,7 @@ interface RequestSpec<T> {
   topic: string;
   clientToken: string | undefined;
   encode: (clientToken: string) => string;
-  decode: (payload: Payload) => DecodeResult<T>;
+  decode: Decoder<T>;
 }
 
 const SHARED = new WeakMap<MqttConnection, JobsClient>();
@@ -352,7 +353,8 @@ export class JobsClient {
       return await settleWithin(call, options.timeoutMs ?? this.timeoutMs, options.signal);
     } finally {
       void this.subscriptions.release(key);
-      this.debug({
+      // Debug events are built only when someone listens: they cost on every call.
+      if (this.onDebug !== undefined) this.debug({
         type: 'settled',
         operation: spec.target.operation,
         thingName: spec.target.thingName,
@@ -367,7 +369,7 @@ export class JobsClient {
     try {
       await subscribed;
       if (call.settled) return;
-      this.debug({ type: 'publish', topic, clientToken: call.clientToken });
+      if (this.onDebug !== undefined) this.debug({ type: 'publish', topic, clientToken: call.clientToken });
       await this.connection.publish(topic, payload, { qos: this.qos });
     } catch (error) {
       this.failOperation(call, error);
@@ -438,6 +440,7 @@ export class JobsClient {
     reply: { kind: 'accepted' | 'rejected'; thingName: string; operation: JobsOperation; jobId?: string },
     payload: Buffer,
   ): void {
+    // Parsed once: the token is read from, and the reply decoded from, the same object.
     const parsed = parsePayload(payload);
     const token = parsed.ok && typeof parsed.value.clientToken === 'string' ? parsed.value.clientToken : undefined;
     const call = token === undefined ? undefined : this.calls.get(token);
@@ -446,12 +449,14 @@ export class JobsClient {
       if (!parsed.ok) this.report(new MalformedMessageError(topic, parsed.error));
       return;
     }
+    // A call was found by its token, so the payload parsed.
+    const body = (parsed as { value: JsonObject }).value;
     if (reply.kind === 'accepted') {
-      const decoded = call.decodeAccepted(payload);
+      const decoded = call.decodeAccepted(body);
       if (decoded.ok) call.resolve(decoded.value, 'accepted');
       else this.failMalformed(call, topic, decoded.error);
     } else {
-      const decoded = decodeRejected(payload);
+      const decoded = decodeRejected(body);
       if (decoded.ok) call.fail(new JobsRejectedError(decoded.value), 'rejected');
       else this.failMalformed(call, topic, decoded.error);
     }

@@ -8,7 +8,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { Deferred, type Outcome } from './deferred.js';
-import type { DecodeResult, Payload } from '../protocol/codec.js';
+import type { Decoder } from '../protocol/codec.js';
 import type { JobsOperation } from '../protocol/topics.js';
 
 /** The thing, operation and job a call's replies must name. */
@@ -26,14 +26,14 @@ export class PendingCall<T> extends Deferred<T> {
   /** Where the reply must come from. */
   readonly target: CallTarget;
   /** Decodes the accepted reply. */
-  readonly decodeAccepted: (payload: Payload) => DecodeResult<T>;
+  readonly decodeAccepted: Decoder<T>;
 
   /** @param onSettle - called once when the call settles. */
   constructor(
     name: string,
     clientToken: string,
     target: CallTarget,
-    decodeAccepted: (payload: Payload) => DecodeResult<T>,
+    decodeAccepted: Decoder<T>,
     onSettle: (outcome: Outcome) => void,
   ) {
     super(name, onSettle);
@@ -55,6 +55,9 @@ const RECENT_TOKENS = 1_024;
 export class PendingCalls {
   private readonly calls = new Map<string, PendingCall<unknown>>();
   private readonly recent = new Map<string, Outcome>();
+  /** The remembered tokens in the order they settled: a ring, oldest overwritten first. */
+  private readonly recentOrder: (string | undefined)[] = new Array<string | undefined>(RECENT_TOKENS);
+  private recentNext = 0;
 
   /** Calls in flight. */
   get size(): number {
@@ -82,7 +85,7 @@ export class PendingCalls {
   }
 
   /** Creates a call and enters it; it leaves the table when it settles. */
-  add<T>(name: string, clientToken: string, target: CallTarget, decodeAccepted: (payload: Payload) => DecodeResult<T>): PendingCall<T> {
+  add<T>(name: string, clientToken: string, target: CallTarget, decodeAccepted: Decoder<T>): PendingCall<T> {
     const call = new PendingCall<T>(name, clientToken, target, decodeAccepted, (outcome) => this.remove(clientToken, outcome));
     this.calls.set(clientToken, call as PendingCall<unknown>);
     return call;
@@ -95,11 +98,11 @@ export class PendingCalls {
 
   private remove(clientToken: string, outcome: Outcome): void {
     this.calls.delete(clientToken);
-    this.recent.delete(clientToken);
+    // A ring instead of re-ordering the map: this runs once per call.
+    const evicted = this.recentOrder[this.recentNext];
+    if (evicted !== undefined) this.recent.delete(evicted);
+    this.recentOrder[this.recentNext] = clientToken;
+    this.recentNext = (this.recentNext + 1) % RECENT_TOKENS;
     this.recent.set(clientToken, outcome);
-    if (this.recent.size > RECENT_TOKENS) {
-      const oldest = this.recent.keys().next();
-      if (oldest.done !== true) this.recent.delete(oldest.value);
-    }
   }
 }

@@ -68,53 +68,52 @@ export const MAX_PAYLOAD_BYTES = 128 * 1024;
 
 /** Encodes a GetPendingJobExecutions request. */
 export function encodeGetPendingRequest(request: GetPendingJobExecutionsRequest): string {
-  return encode({ clientToken: request.clientToken });
+  const out: Record<string, unknown> = {};
+  if (request.clientToken !== undefined) out.clientToken = request.clientToken;
+  return JSON.stringify(out);
 }
 
 /** Encodes a StartNextPendingJobExecution request. */
 export function encodeStartNextRequest(request: StartNextPendingJobExecutionRequest): string {
-  return encode({
-    statusDetails: request.statusDetails,
-    stepTimeoutInMinutes: request.stepTimeoutInMinutes,
-    clientToken: request.clientToken,
-  });
+  const out: Record<string, unknown> = {};
+  if (request.statusDetails !== undefined) out.statusDetails = request.statusDetails;
+  if (request.stepTimeoutInMinutes !== undefined) out.stepTimeoutInMinutes = request.stepTimeoutInMinutes;
+  if (request.clientToken !== undefined) out.clientToken = request.clientToken;
+  return JSON.stringify(out);
 }
 
 /** Encodes a DescribeJobExecution request. */
 export function encodeDescribeRequest(request: DescribeJobExecutionRequest): string {
-  return encode({
-    executionNumber: request.executionNumber,
-    includeJobDocument: request.includeJobDocument,
-    clientToken: request.clientToken,
-  });
+  const out: Record<string, unknown> = {};
+  if (request.executionNumber !== undefined) out.executionNumber = request.executionNumber;
+  if (request.includeJobDocument !== undefined) out.includeJobDocument = request.includeJobDocument;
+  if (request.clientToken !== undefined) out.clientToken = request.clientToken;
+  return JSON.stringify(out);
 }
 
 /** Encodes an UpdateJobExecution request. */
 export function encodeUpdateRequest(request: UpdateJobExecutionRequest): string {
-  return encode({
-    status: request.status,
-    statusDetails: request.statusDetails,
-    expectedVersion: request.expectedVersion,
-    executionNumber: request.executionNumber,
-    includeJobExecutionState: request.includeJobExecutionState,
-    includeJobDocument: request.includeJobDocument,
-    stepTimeoutInMinutes: request.stepTimeoutInMinutes,
-    clientToken: request.clientToken,
-  });
-}
-
-/** JSON with only the defined fields: falsy values such as `false` and `0` are kept. */
-function encode(fields: Record<string, unknown>): string {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(fields)) if (value !== undefined) out[key] = value;
+  // Field by field with `!== undefined`, so `false` and `0` reach the wire.
+  const out: Record<string, unknown> = { status: request.status };
+  if (request.statusDetails !== undefined) out.statusDetails = request.statusDetails;
+  if (request.expectedVersion !== undefined) out.expectedVersion = request.expectedVersion;
+  if (request.executionNumber !== undefined) out.executionNumber = request.executionNumber;
+  if (request.includeJobExecutionState !== undefined) out.includeJobExecutionState = request.includeJobExecutionState;
+  if (request.includeJobDocument !== undefined) out.includeJobDocument = request.includeJobDocument;
+  if (request.stepTimeoutInMinutes !== undefined) out.stepTimeoutInMinutes = request.stepTimeoutInMinutes;
+  if (request.clientToken !== undefined) out.clientToken = request.clientToken;
   return JSON.stringify(out);
 }
 
 // ---------------------------------------------------------------- decoders
 
+/** One fatal decoder for every payload: building one per message cost more than the decode. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 /**
  * Parses a payload into a JSON object. An empty payload reads as `{}`
  * (docs/protocol.md §3); over-long, non-UTF-8-JSON or non-object payloads fail.
+ * Parse a payload once and hand the object to the decoders below.
  */
 export function parsePayload(payload: Payload): DecodeResult<JsonObject> {
   const size = typeof payload === 'string' ? Buffer.byteLength(payload) : payload.byteLength;
@@ -122,13 +121,18 @@ export function parsePayload(payload: Payload): DecodeResult<JsonObject> {
   if (size === 0) return { ok: true, value: {} };
   let parsed: unknown;
   try {
-    const text = typeof payload === 'string' ? payload : new TextDecoder('utf-8', { fatal: true }).decode(payload);
-    parsed = JSON.parse(text);
+    parsed = JSON.parse(typeof payload === 'string' ? payload : UTF8.decode(payload));
   } catch (error) {
     return { ok: false, error: `not UTF-8 JSON (${error instanceof Error ? error.message : String(error)})` };
   }
   return isJsonObject(parsed) ? { ok: true, value: parsed } : { ok: false, error: 'payload must be a JSON object' };
 }
+
+/**
+ * A decoder: takes a payload already parsed by {@link parsePayload} (the
+ * client parses each reply once), or a raw payload, which it parses first.
+ */
+export type Decoder<T> = (input: JsonObject | Payload) => DecodeResult<T>;
 
 /** Decodes `get/accepted`. */
 export const decodeGetPendingAccepted = decoder((obj): GetPendingJobExecutionsAccepted => {
@@ -189,13 +193,19 @@ export const decodeNextJobExecutionChanged = decoder((obj): NextJobExecutionChan
   return out;
 });
 
-/** Wraps a reader into a decoder that parses the payload and never throws. */
-function decoder<T>(read: (obj: JsonObject) => T): (payload: Payload) => DecodeResult<T> {
-  return (payload) => {
-    const parsed = parsePayload(payload);
-    if (!parsed.ok) return parsed;
+/** Wraps a reader into a decoder that never throws. */
+function decoder<T>(read: (obj: JsonObject) => T): Decoder<T> {
+  return (input) => {
+    let obj: JsonObject;
+    if (typeof input === 'string' || input instanceof Uint8Array) {
+      const parsed = parsePayload(input);
+      if (!parsed.ok) return parsed;
+      obj = parsed.value;
+    } else {
+      obj = input;
+    }
     try {
-      return { ok: true, value: read(parsed.value) };
+      return { ok: true, value: read(obj) };
     } catch (error) {
       return { ok: false, error: error instanceof Error ? error.message : String(error) };
     }

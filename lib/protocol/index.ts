@@ -75,5 +75,5 @@ export {
   decodeJobExecutionsChanged,
   decodeNextJobExecutionChanged,
 } from './codec.js';
-export type { DecodeResult, Payload } from './codec.js';
+export type { DecodeResult, Decoder, Payload } from './codec.js';
 export type { JsonObject, JsonValue } from './json.js';

@@ -182,3 +182,11 @@ describe('decoders refuse malformed input without throwing', () => {
     expect(parsePayload(Buffer.alloc(0))).toEqual({ ok: true, value: {} });
   });
 });
+
+describe('decoders take a parsed object as well as a raw payload', () => {
+  test('the same result either way, and shape errors are still results', () => {
+    const body = { execution: { jobId: 'j', status: 'QUEUED', queuedAt: 1, lastUpdatedAt: 1, versionNumber: 1, executionNumber: 1 }, timestamp: 2 };
+    expect(decodeDescribeAccepted(body)).toEqual(decodeDescribeAccepted(JSON.stringify(body)));
+    expect(decodeDescribeAccepted({ timestamp: 'soon' })).toEqual({ ok: false, error: 'timestamp must be an integer' });
+  });
+});

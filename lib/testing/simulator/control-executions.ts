@@ -104,9 +104,8 @@ export function listJobExecutionsForThing(core: SimulatorCore, request: ListJobE
   const thingName = thingNameOf(fields.thingName);
   const status = optionalEnum(fields.status, 'status', JOB_EXECUTION_STATUSES);
   const executions: ExecutionRecord[] = [];
-  for (const job of core.store.jobs.values()) {
-    const execution = job.executions.get(thingName);
-    if (execution && (status === undefined || execution.status === status)) executions.push(execution);
+  for (const execution of core.store.executionsOf(thingName).values()) {
+    if (status === undefined || execution.status === status) executions.push(execution);
   }
   executions.sort((a, b) => a.seq - b.seq);
   const { items, nextToken } = page(executions, fields.maxResults, fields.nextToken);

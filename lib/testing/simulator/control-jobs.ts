@@ -140,10 +140,12 @@ export function createJob(core: SimulatorCore, request: CreateJobRequest, autoCr
     completedAtMs: undefined,
     executions: new Map(),
   };
-  core.notifier.track(thingNames, () => {
-    core.store.jobs.set(jobId, job);
-    for (const thingName of thingNames) job.executions.set(thingName, newExecution(core, job, thingName, nowMs));
-  });
+  core.store.addJob(job);
+  for (const thingName of thingNames) {
+    const execution = newExecution(core, job, thingName, nowMs);
+    core.store.addExecution(execution);
+    core.notifier.added(execution);
+  }
   return identity(job);
 }
 
@@ -227,7 +229,7 @@ export function deleteJob(core: SimulatorCore, request: DeleteJobRequest): void 
     for (const execution of job.executions.values()) core.timers.clear(execution);
   });
   core.later(() => {
-    if (core.store.jobs.get(job.jobId) === job) core.store.jobs.delete(job.jobId);
+    core.store.removeJob(job);
   }, core.behavior.deletionDelayMs);
 }
 
@@ -278,7 +280,8 @@ function readDocument(document: unknown, documentSource: unknown): { text: strin
     throw invalidRequest('The job document is not valid JSON.');
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw invalidRequest('The job document must be a JSON object.');
-  return { text: document, parsed: parsed as JsonObject };
+  // Frozen, so that every notification can share it instead of cloning it.
+  return { text: document, parsed: deepFreeze(parsed as JsonObject) };
 }
 
 function readTimeoutConfig(config: unknown): number | undefined {
@@ -309,3 +312,8 @@ function readTargets(core: SimulatorCore, targets: unknown): string[] {
   return [...names];
 }
 
+
+function deepFreeze<T extends object>(value: T): T {
+  for (const member of Object.values(value)) if (typeof member === 'object' && member !== null) deepFreeze(member as object);
+  return Object.freeze(value);
+}

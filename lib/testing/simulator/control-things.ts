@@ -104,9 +104,8 @@ export function deleteThing(core: SimulatorCore, request: { thingName: string })
   if (!core.store.things.delete(thingName)) return {};
   const nowMs = core.clock.now();
   core.notifier.track([thingName], () => {
-    for (const job of core.store.jobs.values()) {
-      const execution = job.executions.get(thingName);
-      if (execution && isPending(execution.status)) core.end(execution, 'REMOVED', nowMs, true);
+    for (const execution of [...core.store.executionsOf(thingName).values()]) {
+      if (isPending(execution.status)) core.end(execution, 'REMOVED', nowMs, true);
     }
   });
   return {};

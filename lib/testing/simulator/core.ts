@@ -80,6 +80,7 @@ export class SimulatorCore {
   /** Moves a pending execution to a terminal status; ends its timers; completes the job if it was the last. */
   end(execution: ExecutionRecord, status: JobExecutionStatus, nowMs: number, byService: boolean): void {
     execution.status = status;
+    this.store.settled(execution);
     execution.lastUpdatedAtMs = nowMs;
     execution.inProgressDeadlineMs = undefined;
     execution.stepDeadlineMs = undefined;
@@ -88,10 +89,10 @@ export class SimulatorCore {
     this.maybeComplete(execution.job, nowMs);
   }
 
-  /** A SNAPSHOT job in progress completes when every execution is terminal (docs/protocol.md §8). */
+  /** A SNAPSHOT job in progress completes when every execution is terminal (docs/protocol.md §8). O(1). */
   maybeComplete(job: JobRecord, nowMs: number): void {
     if (job.status !== 'IN_PROGRESS' || job.targetSelection !== 'SNAPSHOT') return;
-    for (const execution of job.executions.values()) if (isPending(execution.status)) return;
+    if (this.store.pendingCount(job) > 0) return;
     job.status = 'COMPLETED';
     job.completedAtMs = nowMs;
     job.lastUpdatedAtMs = nowMs;

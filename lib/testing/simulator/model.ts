@@ -46,8 +46,8 @@ export interface JobRecord {
   readonly createdAtMs: number;
   lastUpdatedAtMs: number;
   completedAtMs: number | undefined;
-  /** One execution per target thing, by thing name. */
-  readonly executions: Map<string, ExecutionRecord>;
+  /** One execution per target thing, by thing name (add with `SimulatorStore.addExecution`). */
+  readonly executions: ReadonlyMap<string, ExecutionRecord>;
 }
 
 /** One execution of a job on a thing. */
