@@ -118,22 +118,25 @@ try {
     }),
   );
 
-  // One consumer at a time: each jest run already uses the cores.
-  for (const [name, { consumers }] of Object.entries(roots)) {
-    for (const c of consumers) {
-      const cwd = join(work, name, c.folder);
+  // Two consumers at a time (2 cores); results print in the order they finish.
+  const queue = Object.entries(roots).flatMap(([name, { consumers }]) => consumers.map((c) => ({ c, cwd: join(work, name, c.folder) })));
+  const worker = async () => {
+    for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+      const { c, cwd } = next;
       const t0 = Date.now();
+      let result;
       try {
         await run(c.command[0], c.command.slice(1), { cwd, env: { ...process.env, ...c.env }, maxBuffer: 1 << 24, timeout: 180_000 });
-        results.push({ label: c.label, ok: true, seconds: (Date.now() - t0) / 1000 });
+        result = { label: c.label, ok: true, seconds: (Date.now() - t0) / 1000 };
       } catch (error) {
-        results.push({ label: c.label, ok: false, seconds: (Date.now() - t0) / 1000, output: `${error.stdout ?? ''}${error.stderr ?? ''}`.trim() || String(error) });
+        result = { label: c.label, ok: false, seconds: (Date.now() - t0) / 1000, output: `${error.stdout ?? ''}${error.stderr ?? ''}`.trim() || String(error) };
       }
-      const last = results.at(-1);
-      console.log(`consumers: ${last.ok ? 'PASS' : 'FAIL'} ${last.label} (${last.seconds.toFixed(1)} s)`);
-      if (!last.ok) console.log(last.output.split('\n').slice(0, 60).map((line) => `    ${line}`).join('\n'));
+      results.push(result);
+      console.log(`consumers: ${result.ok ? 'PASS' : 'FAIL'} ${result.label} (${result.seconds.toFixed(1)} s)`);
+      if (!result.ok) console.log(result.output.split('\n').slice(0, 60).map((line) => `    ${line}`).join('\n'));
     }
-  }
+  };
+  await Promise.all([worker(), worker()]);
 } finally {
   if (keep) console.log(`consumers: kept ${work}`);
   else rmSync(work, { recursive: true, force: true });
