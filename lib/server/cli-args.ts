@@ -31,6 +31,36 @@ export interface CliOptions {
   accountId: string;
   /** CreateJob registers unknown target things instead of failing (AWS fails). @defaultValue false */
   autoCreateThings: boolean;
+  /** Serve MQTT over TLS: PEM files of the server certificate and key, and of the CA that signs client certificates. */
+  tls?: CliTlsFiles;
+  /** `thing-policy` admits only things presenting an attached client certificate (needs `--tls-ca`). @defaultValue `open` */
+  accessControl?: 'open' | 'thing-policy';
+  /** `--thing-cert THING=FILE`: things to register at start, each with a client certificate attached (AttachThingPrincipal). */
+  thingCertificates?: Array<{ thingName: string; certPath: string }>;
+  /** Host names the HTTP API answers to besides localhost, IP literals and `--host` (`*` for any). */
+  allowedHosts?: string[];
+  /** Origins of browser-based tools allowed to call the HTTP API (`*` for any). */
+  allowedOrigins?: string[];
+  /** Largest MQTT PUBLISH payload, in bytes. @defaultValue 131072 */
+  maxPayloadBytes?: number;
+  /** Bytes queued for an MQTT client that does not read before it is disconnected. @defaultValue 8388608 */
+  maxOutboundBytes?: number;
+  /** Concurrent MQTT connections. @defaultValue 1000 */
+  maxConnections?: number;
+  /** Concurrent HTTP connections. @defaultValue 256 */
+  maxHttpConnections?: number;
+  /** Time an HTTP client has to send its request headers, in ms. @defaultValue 10000 */
+  headersTimeoutMs?: number;
+}
+
+/** The TLS files of the MQTT listener. */
+export interface CliTlsFiles {
+  /** `--tls-cert`: the server certificate (PEM). */
+  certPath: string;
+  /** `--tls-key`: the server's private key (PEM). */
+  keyPath: string;
+  /** `--tls-ca`: the CA that signs client certificates (PEM); with it a client certificate is required. */
+  caPath?: string;
 }
 
 /** The outcome of parsing: run, print help, or print version. */
@@ -56,6 +86,29 @@ Options:
   --auto-create-things
                       CreateJob registers unknown target things (AWS answers
                       ResourceNotFoundException; so does the simulator without it)
+
+Security (see the README's threat model):
+  --tls-cert FILE     serve MQTT over TLS with this server certificate (PEM),
+  --tls-key FILE      and this key, as AWS IoT Core does on port 8883
+  --tls-ca FILE       require client certificates signed by this CA
+  --access-control MODE
+                      open (default) or thing-policy: only things presenting a
+                      client certificate attached to them may connect, and only
+                      to their own Jobs topics (needs --tls-ca)
+  --thing-cert THING=FILE
+                      register THING at start with this client certificate
+                      (PEM) attached, as AttachThingPrincipal does (repeatable)
+  --allow-host NAME   a host name the HTTP API answers to besides localhost and
+                      IP literals (repeatable; * for any)
+  --allow-origin ORIGIN
+                      a browser origin allowed to call the HTTP API, e.g.
+                      http://localhost:3000 (repeatable; * for any; default none)
+  --max-payload-bytes N     largest MQTT payload (default 131072, AWS's 128 KB)
+  --max-outbound-bytes N    bytes queued for a client that does not read before
+                            it is disconnected (default 8388608)
+  --max-connections N       concurrent MQTT connections (default 1000)
+  --max-http-connections N  concurrent HTTP connections (default 256)
+  --headers-timeout-ms N    time an HTTP client has for its headers (default 10000)
   -h, --help          print this help
   -v, --version       print the version
 
@@ -84,6 +137,18 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
         region: { type: 'string' },
         'account-id': { type: 'string' },
         'auto-create-things': { type: 'boolean' },
+        'tls-cert': { type: 'string' },
+        'tls-key': { type: 'string' },
+        'tls-ca': { type: 'string' },
+        'access-control': { type: 'string' },
+        'thing-cert': { type: 'string', multiple: true },
+        'allow-host': { type: 'string', multiple: true },
+        'allow-origin': { type: 'string', multiple: true },
+        'max-payload-bytes': { type: 'string' },
+        'max-outbound-bytes': { type: 'string' },
+        'max-connections': { type: 'string' },
+        'max-http-connections': { type: 'string' },
+        'headers-timeout-ms': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -109,7 +174,72 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
     if (values['mqtt-port'] !== undefined) throw new CliUsageError('--mqtt-port and --attach exclude each other: with --attach no broker is started');
     options.attach = parseBrokerUrl(values.attach);
   }
+  parseSecurity(values, options);
   return { kind: 'run', options };
+}
+
+/** The security and limit flags, as parsed by node:util. */
+interface SecurityValues {
+  'tls-cert'?: string | undefined;
+  'tls-key'?: string | undefined;
+  'tls-ca'?: string | undefined;
+  'access-control'?: string | undefined;
+  'thing-cert'?: string[] | undefined;
+  'allow-host'?: string[] | undefined;
+  'allow-origin'?: string[] | undefined;
+  'max-payload-bytes'?: string | undefined;
+  'max-outbound-bytes'?: string | undefined;
+  'max-connections'?: string | undefined;
+  'max-http-connections'?: string | undefined;
+  'headers-timeout-ms'?: string | undefined;
+}
+
+function parseSecurity(values: SecurityValues, options: CliOptions): void {
+  const cert = values['tls-cert'];
+  const key = values['tls-key'];
+  const ca = values['tls-ca'];
+  if ((cert === undefined) !== (key === undefined)) throw new CliUsageError('--tls-cert and --tls-key go together');
+  if (cert !== undefined && key !== undefined) {
+    if (options.attach !== undefined) throw new CliUsageError('--tls-cert and --attach exclude each other: with --attach no broker is started');
+    options.tls = { certPath: cert, keyPath: key, ...(ca === undefined ? {} : { caPath: ca }) };
+  } else if (ca !== undefined) {
+    throw new CliUsageError('--tls-ca needs --tls-cert and --tls-key');
+  }
+  const mode = values['access-control'];
+  if (mode !== undefined) {
+    if (mode !== 'open' && mode !== 'thing-policy') throw new CliUsageError(`--access-control must be open or thing-policy, not ${JSON.stringify(mode)}`);
+    if (mode === 'thing-policy' && options.tls?.caPath === undefined) {
+      throw new CliUsageError('--access-control thing-policy needs client certificates: give --tls-cert, --tls-key and --tls-ca');
+    }
+    options.accessControl = mode;
+  }
+  const thingCerts = values['thing-cert'];
+  if (thingCerts !== undefined) {
+    options.thingCertificates = thingCerts.map((value) => {
+      const match = /^([a-zA-Z0-9:_-]{1,128})=(.+)$/.exec(value);
+      if (match === null) throw new CliUsageError(`--thing-cert must be THING=FILE, e.g. dev1=certs/dev1.pem.crt, not ${JSON.stringify(value)}`);
+      return { thingName: match[1]!, certPath: match[2]! };
+    });
+  }
+  if (values['allow-host'] !== undefined) options.allowedHosts = values['allow-host'];
+  if (values['allow-origin'] !== undefined) options.allowedOrigins = values['allow-origin'];
+  const sizes = [
+    ['max-payload-bytes', 'maxPayloadBytes'],
+    ['max-outbound-bytes', 'maxOutboundBytes'],
+    ['max-connections', 'maxConnections'],
+    ['max-http-connections', 'maxHttpConnections'],
+    ['headers-timeout-ms', 'headersTimeoutMs'],
+  ] as const;
+  for (const [flag, field] of sizes) {
+    const value = values[flag];
+    if (value !== undefined) options[field] = parsePositive(value, `--${flag}`);
+  }
+}
+
+function parsePositive(value: string, flag: string): number {
+  const number = /^\d{1,12}$/.test(value) ? Number(value) : Number.NaN;
+  if (!(number >= 1)) throw new CliUsageError(`${flag} must be a whole number of at least 1, not ${JSON.stringify(value)}`);
+  return number;
 }
 
 function parsePort(value: string | undefined, flag: string, fallback: number): number {

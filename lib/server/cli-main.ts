@@ -6,11 +6,12 @@
  */
 
 import { readFileSync } from 'node:fs';
-import { CliUsageError, parseCliArgs, USAGE } from './cli-args.js';
+import { CliUsageError, parseCliArgs, USAGE, type CliOptions } from './cli-args.js';
 import { ListenError } from '../util/listen.js';
 import { AedesMissingError, AEDES_RANGE } from '../testing/load-aedes.js';
 import { waitForStop } from './cli-stop.js';
-import type { SimulatorServer } from './server.js';
+import { describeLimitEvent } from './limit-log.js';
+import type { SimulatorServer, SimulatorServerOptions } from './server.js';
 
 const NAME = 'aws-iot-jobs-sim';
 
@@ -64,6 +65,8 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
       region: options.region,
       accountId: options.accountId,
       autoCreateThings: options.autoCreateThings,
+      ...securityOptions(options),
+      onLimit: (event, listener) => io.err(`${NAME}: ${describeLimitEvent(event, listener)}`),
       onInternalError: (error) => io.err(`${NAME}: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
     });
   } catch (error) {
@@ -80,6 +83,27 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
   await server.close();
   io.out(`${NAME}: stopped`);
   return EXIT.ok;
+}
+
+/** The TLS files (read here) and the security and limit options of the command line. */
+function securityOptions(options: CliOptions): Partial<SimulatorServerOptions> {
+  const { tls, accessControl, thingCertificates, allowedHosts, allowedOrigins, maxPayloadBytes, maxOutboundBytes, maxConnections, maxHttpConnections, headersTimeoutMs } = options;
+  return {
+    ...(tls === undefined
+      ? {}
+      : { tls: { cert: readFileSync(tls.certPath), key: readFileSync(tls.keyPath), ...(tls.caPath === undefined ? {} : { ca: readFileSync(tls.caPath) }) } }),
+    ...(accessControl === undefined ? {} : { accessControl }),
+    ...(thingCertificates === undefined
+      ? {}
+      : { thingCertificates: thingCertificates.map(({ thingName, certPath }) => ({ thingName, certificate: readFileSync(certPath, 'utf8') })) }),
+    ...(allowedHosts === undefined ? {} : { allowedHosts }),
+    ...(allowedOrigins === undefined ? {} : { allowedOrigins }),
+    ...(maxPayloadBytes === undefined ? {} : { maxPayloadBytes }),
+    ...(maxOutboundBytes === undefined ? {} : { maxOutboundBytes }),
+    ...(maxConnections === undefined ? {} : { maxConnections }),
+    ...(maxHttpConnections === undefined ? {} : { maxHttpConnections }),
+    ...(headersTimeoutMs === undefined ? {} : { headersTimeoutMs }),
+  };
 }
 
 /** The message for a server that could not start. */

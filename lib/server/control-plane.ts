@@ -91,7 +91,20 @@ function dispatch(simulator: JobsSimulator, operation: ControlPlaneOperation, re
     case 'CancelJobExecution':
       simulator.cancelJobExecution(asRequest(withLabels(q({ force: queryBoolean(query, 'force') }))));
       return { status: 200, body: {} };
+    case 'AttachThingPrincipal':
+      return ok(simulator.attachThingPrincipal(asRequest({ ...labels, principal: principalHeader(request) })));
+    case 'DetachThingPrincipal':
+      return ok(simulator.detachThingPrincipal(asRequest({ ...labels, principal: principalHeader(request) })));
+    case 'ListThingPrincipals':
+      return ok(simulator.listThingPrincipals(asRequest(labels)));
   }
+}
+
+/** AttachThingPrincipal and DetachThingPrincipal carry the principal in the `x-amzn-principal` header. */
+function principalHeader(request: OperationRequest): string {
+  const principal = request.headers['x-amzn-principal'];
+  if (typeof principal !== 'string' || principal === '') throw new HttpError(400, 'InvalidRequestException', 'The x-amzn-principal header (the principal) is required.');
+  return principal;
 }
 
 /** The simulator checks every member of a request at run time, so untyped JSON may be handed over as is. */

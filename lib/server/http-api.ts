@@ -7,11 +7,12 @@
  * @packageDocumentation
  */
 
-import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { JsonObject } from '../protocol/json.js';
 import { BodyTooLargeError, DEFAULT_MAX_BODY_BYTES, readJsonBody } from './body.js';
 import { HttpError, unknownOperation } from './http-error.js';
 import { detectPlane } from './plane.js';
+import { guardRequest, type RequestGuardOptions } from './request-guard.js';
 import { parseRequestTarget } from './request-target.js';
 import { sendError, sendJson } from './rest-json.js';
 import { matchRoute, type RouteMatch } from './routes.js';
@@ -24,6 +25,8 @@ export interface OperationRequest {
   readonly query: URLSearchParams;
   /** The JSON body; `{}` when empty. */
   readonly body: JsonObject;
+  /** The request headers (some members travel in headers, e.g. AttachThingPrincipal's `x-amzn-principal`). */
+  readonly headers: IncomingHttpHeaders;
 }
 
 /** What an operation answers: `body: undefined` sends an empty body. */
@@ -36,7 +39,9 @@ export interface OperationResult {
 export type OperationHandler = (match: RouteMatch, request: OperationRequest) => OperationResult | Promise<OperationResult>;
 
 /** Options of {@link createRequestListener}. */
-export interface RequestListenerOptions {
+export interface RequestListenerOptions extends RequestGuardOptions {
+  /** The host the server binds, accepted in the `Host` header besides `localhost` and IP literals. @defaultValue none */
+  host?: string;
   /** @defaultValue {@link DEFAULT_MAX_BODY_BYTES} */
   maxBodyBytes?: number;
   /** Hears errors that are not HttpErrors (bugs), which are answered with 500. @defaultValue ignore */
@@ -46,7 +51,21 @@ export interface RequestListenerOptions {
 /** Builds the node:http request listener that serves `handle`. */
 export function createRequestListener(handle: OperationHandler, options: RequestListenerOptions = {}): RequestListener {
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const guard: RequestGuardOptions = {
+    ...(options.allowedHosts === undefined ? {} : { allowedHosts: options.allowedHosts }),
+    ...(options.allowedOrigins === undefined ? {} : { allowedOrigins: options.allowedOrigins }),
+  };
+  const host = options.host ?? '';
   return (req, res) => {
+    let verdict;
+    try {
+      verdict = guardRequest(req, res, host, guard);
+    } catch (error) {
+      // A refused request's body is not read: close the connection after the answer.
+      sendError(res, error instanceof HttpError ? error : new HttpError(500, 'InternalFailureException', 'The simulator failed to process the request'), true);
+      return;
+    }
+    if (verdict.kind === 'answered') return;
     serve(req, res, handle, maxBodyBytes).catch((error: unknown) => {
       if (error instanceof HttpError) {
         sendError(res, error, error instanceof BodyTooLargeError);
@@ -71,6 +90,6 @@ async function serve(req: IncomingMessage, res: ServerResponse, handle: Operatio
     throw unknownOperation(`No operation for ${method} ${target.path}${hint}`);
   }
   const body = await readJsonBody(req, maxBodyBytes);
-  const result = await handle(routed.match, { labels: routed.match.labels, query: target.query, body });
+  const result = await handle(routed.match, { labels: routed.match.labels, query: target.query, body, headers: req.headers });
   sendJson(res, result.status, result.body);
 }

@@ -27,7 +27,10 @@ export type ControlPlaneOperation =
   | 'DescribeJobExecution'
   | 'ListJobExecutionsForThing'
   | 'ListJobExecutionsForJob'
-  | 'CancelJobExecution';
+  | 'CancelJobExecution'
+  | 'AttachThingPrincipal'
+  | 'DetachThingPrincipal'
+  | 'ListThingPrincipals';
 
 /** One route: `{label}` segments capture a percent-decoded path segment. */
 export type Route =
@@ -54,6 +57,9 @@ export const ROUTES: readonly Route[] = [
   { plane: 'control', method: 'GET', path: '/things/{thingName}/jobs', operation: 'ListJobExecutionsForThing' },
   { plane: 'control', method: 'GET', path: '/things/{thingName}/jobs/{jobId}', operation: 'DescribeJobExecution' },
   { plane: 'control', method: 'PUT', path: '/things/{thingName}/jobs/{jobId}/cancel', operation: 'CancelJobExecution' },
+  { plane: 'control', method: 'PUT', path: '/things/{thingName}/principals', operation: 'AttachThingPrincipal' },
+  { plane: 'control', method: 'DELETE', path: '/things/{thingName}/principals', operation: 'DetachThingPrincipal' },
+  { plane: 'control', method: 'GET', path: '/things/{thingName}/principals', operation: 'ListThingPrincipals' },
 ];
 
 /** A matched route and its captured labels. */

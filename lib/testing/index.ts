@@ -21,7 +21,12 @@ export { SimulatorError, CONTROL_PLANE_ERRORS } from './simulator/simulator-erro
 export type { ControlPlaneErrorCode } from './simulator/simulator-error.js';
 export { SimulatorFaults } from './simulator/faults.js';
 export type { FaultMatch, ReplyFault, InjectedRejection } from './simulator/faults.js';
-export { thingPolicyAllows, AccessDeniedError } from './simulator/access-control.js';
+export { thingPolicyAllows, thingPolicyAllowsPublish, thingPolicyAllowsReceive, thingPolicyAllowsSubscribe, AccessDeniedError } from './simulator/access-control.js';
+export { certificateId } from './simulator/principals.js';
+export { DEFAULT_BROKER_LIMITS } from './broker.js';
+export type { TlsListenerOptions } from './broker.js';
+export { AWS_IOT_MAX_PAYLOAD_BYTES } from './connection-guard.js';
+export type { LimitEvent } from './connection-guard.js';
 export type { AccessControl } from './simulator/access-control.js';
 export { AWS_SUBSCRIPTION_QUOTAS, SubscribeQuotaError } from './simulator/quotas.js';
 export type { SubscriptionQuotas } from './simulator/quotas.js';

@@ -1,14 +1,23 @@
 /**
- * The simulator's `thing-policy` access control: a client whose id is a
- * thing's name may use only its own thing's Jobs topics, like an AWS IoT
- * policy. Thing A can neither read nor update thing B's jobs.
+ * The simulator's `thing-policy` access control on the in-process broker: a
+ * client must be a thing (its client id, in process) and may use only its own
+ * thing's Jobs topics, like an AWS IoT policy: thing A can neither read nor
+ * update thing B's jobs, nor forge a notification to B, and a client that is
+ * no thing is refused. (Certificate identity over TLS: spec/server/tls.spec.ts.)
  */
 import { afterEach, beforeEach, expect, test } from '@jest/globals';
 import type { AsyncMqttClient } from 'async-mqtt';
 import { JobsClient } from '../../lib/client/jobs-client.js';
 import { SubscriptionRefusedError } from '../../lib/errors.js';
 import { Job, Jobs, Thing } from '../../lib/index.js';
-import { createTestEnvironment, thingPolicyAllows, type TestEnvironment } from '../../lib/testing/index.js';
+import {
+  createTestEnvironment,
+  thingPolicyAllows,
+  thingPolicyAllowsPublish,
+  thingPolicyAllowsReceive,
+  thingPolicyAllowsSubscribe,
+  type TestEnvironment,
+} from '../../lib/testing/index.js';
 
 let env: TestEnvironment;
 let deviceA: AsyncMqttClient;
@@ -94,10 +103,64 @@ test("thing A cannot update thing B's jobs: Job.update fails before sending, a r
   expect(executionOfB()).toEqual({ status: 'IN_PROGRESS', versionNumber: 2 });
 });
 
-test('clients that are not things (a test harness, a back end) are not restricted', async () => {
-  const harness = await env.connect({ clientId: 'harness' });
-  expect(await harness.subscribe('$aws/things/+/jobs/#', { qos: 1 })).toEqual([{ topic: '$aws/things/+/jobs/#', qos: 1 }]);
-  const client = new JobsClient(harness);
+test('a client that is not a thing is refused at connect (CONNACK 5), so it can neither read nor update any job', async () => {
+  const refused = env.connect({ clientId: 'harness' });
+  await expect(refused).rejects.toThrow(/not authorized/i);
+  expect(executionOfB()).toEqual({ status: 'QUEUED', versionNumber: 1 });
+});
+
+test('publish, subscribe and receive follow AWS device permissions: publish requests, subscribe to and receive replies and notifications', () => {
+  expect(thingPolicyAllowsPublish('thing-a', '$aws/things/thing-a/jobs/get')).toBe(true);
+  expect(thingPolicyAllowsPublish('thing-a', '$aws/things/thing-a/jobs/job-1/update')).toBe(true);
+  expect(thingPolicyAllowsPublish('thing-a', '$aws/things/thing-a/jobs/notify-next')).toBe(false);
+  expect(thingPolicyAllowsPublish('thing-a', '$aws/things/thing-a/jobs/notify')).toBe(false);
+  expect(thingPolicyAllowsPublish('thing-a', '$aws/things/thing-a/jobs/get/accepted')).toBe(false);
+  expect(thingPolicyAllowsPublish('thing-a', '$aws/things/thing-b/jobs/get')).toBe(false);
+  expect(thingPolicyAllowsReceive('thing-a', '$aws/things/thing-a/jobs/notify-next')).toBe(true);
+  expect(thingPolicyAllowsReceive('thing-a', '$aws/things/thing-a/jobs/job-1/update/rejected')).toBe(true);
+  expect(thingPolicyAllowsReceive('thing-a', '$aws/things/thing-a/jobs/job-1/update')).toBe(false);
+  expect(thingPolicyAllowsReceive('thing-a', '$aws/things/thing-b/jobs/notify')).toBe(false);
+  expect(thingPolicyAllowsSubscribe('thing-a', '$aws/things/thing-a/jobs/#')).toBe(true);
+  expect(thingPolicyAllowsSubscribe('thing-a', '$aws/things/thing-a/jobs/notify')).toBe(true);
+  expect(thingPolicyAllowsSubscribe('thing-a', '$aws/things/thing-a/jobs/get')).toBe(false);
+  expect(thingPolicyAllowsSubscribe('thing-a', '$aws/things/thing-b/jobs/notify')).toBe(false);
+});
+
+test("a forged notify-next from thing A never reaches thing B: A's connection is closed and B's Jobs emits only the service's notification", async () => {
+  const deviceB = await env.connect({ clientId: 'thing-b' });
+  const jobsB = new Jobs(new Thing('thing-b', deviceB));
+  opened.push(jobsB);
+  await jobsB.ready;
+  const seen: Array<string | undefined> = [];
+  jobsB.events.on('next', (job) => seen.push(job?.jobId));
+
+  const forged = { timestamp: 1, execution: { jobId: 'forged', status: 'QUEUED', queuedAt: 1, lastUpdatedAt: 1, versionNumber: 1, executionNumber: 1, jobDocument: { run: 'rm -rf /' } } };
+  // A client that is no thing is refused; before, it could publish anywhere.
+  const mallory = await env.connect({ clientId: 'mallory' }).catch(() => undefined);
+  await mallory?.publish('$aws/things/thing-b/jobs/notify-next', JSON.stringify(forged), { qos: 1 }).catch(() => undefined);
+  expect(mallory).toBeUndefined();
+  // A thing may not publish to another thing's topics, nor to its own notify or reply topics.
+  for (const topic of ['$aws/things/thing-b/jobs/notify-next', '$aws/things/thing-a/jobs/notify-next', '$aws/things/thing-a/jobs/get/accepted']) {
+    const device = topic.includes('thing-b') ? deviceA : await env.connect({ clientId: 'thing-a' });
+    const closed = new Promise<void>((resolve) => device.once('close', () => resolve()));
+    void device.publish(topic, JSON.stringify(forged), { qos: 1 }).catch(() => undefined);
+    await closed;
+  }
+
+  // The service's own notification still arrives: B finishes its job, and the next one is announced.
+  const next = new Promise<void>((resolve) => jobsB.events.on('next', () => resolve()));
+  const client = new JobsClient(deviceB);
   opened.push(client);
-  expect(await client.getPendingJobExecutions('thing-b')).toMatchObject({ queuedJobs: [{ jobId: 'job-b' }] });
+  await client.updateJobExecution('thing-b', 'job-b', { status: 'SUCCEEDED' });
+  await next;
+  expect(seen).toEqual([undefined]);
+});
+
+test('a connection that takes over a client id in use closes the older one (in process, the client id is the identity)', async () => {
+  const closed = new Promise<void>((resolve) => deviceA.once('close', () => resolve()));
+  const second = await env.connect({ clientId: 'thing-a' });
+  await closed;
+  const client = new JobsClient(second);
+  opened.push(client);
+  expect(await client.getPendingJobExecutions('thing-a')).toMatchObject({ queuedJobs: [{ jobId: 'job-a' }] });
 });

@@ -23,11 +23,18 @@ export function signedFor(service: string): Record<string, string> {
   };
 }
 
-/** Sends one request to 127.0.0.1:port and reads the whole answer. */
+/**
+ * Sends one request to 127.0.0.1:port and reads the whole answer. A body is
+ * sent with `Content-Type: application/json`, as the AWS SDKs send it, unless
+ * the call names another content type.
+ */
 export function call(port: number, options: HttpCall): Promise<HttpAnswer> {
+  const headers = { ...options.headers };
+  const named = Object.keys(headers).some((name) => name.toLowerCase() === 'content-type');
+  if (options.body !== undefined && !named) headers['content-type'] = 'application/json';
   return new Promise((resolve, reject) => {
     const req = httpRequest(
-      { host: '127.0.0.1', port, method: options.method ?? 'GET', path: options.path, headers: options.headers ?? {}, agent: options.agent ?? false },
+      { host: '127.0.0.1', port, method: options.method ?? 'GET', path: options.path, headers, agent: options.agent ?? false },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));

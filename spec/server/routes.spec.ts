@@ -66,6 +66,6 @@ describe('route table', () => {
     const keys = ROUTES.map((route) => `${route.plane}:${route.operation}`);
     expect(new Set(keys).size).toBe(keys.length);
     expect(ROUTES.filter((route) => route.plane === 'data')).toHaveLength(4);
-    expect(ROUTES.filter((route) => route.plane === 'control')).toHaveLength(13);
+    expect(ROUTES.filter((route) => route.plane === 'control')).toHaveLength(16);
   });
 });

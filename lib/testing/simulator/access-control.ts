@@ -1,28 +1,57 @@
 /**
- * Access control like a typical AWS IoT policy (`iot:Connect` with
- * `${iot:Connection.Thing.ThingName}` / `${iot:ClientId}` variables): a client
- * whose client id is the name of a thing the simulator knows may publish and
- * subscribe only under its own `$aws/things/<thing>/jobs/`. Other clients
- * (test harnesses, back ends) are not restricted.
+ * Access control like a typical AWS IoT policy for Jobs devices
+ * (`iot:Connect` on `client/${iot:Connection.Thing.ThingName}`, and the Jobs
+ * topics of that thing only).
  *
- * As AWS IoT does, a refused SUBSCRIBE gets the failure code 0x80 in its
- * SUBACK, and a refused PUBLISH closes the client's connection.
+ * Identity: on a TLS connection it is the client certificate (the thing must
+ * have the certificate attached, as AttachThingPrincipal does, and the
+ * client id must be that thing's name); on the in-process broker, which has
+ * no credentials, it is the client id. A network connection without a
+ * certificate, or with an unknown identity, is refused (CONNACK 5, not
+ * authorized). A second connection with a client id in use takes over only
+ * with the same identity; AWS then disconnects the older one.
+ *
+ * Permissions: a device may publish only to its own request topics, and may
+ * subscribe to and receive only its own reply and notify topics. A refused
+ * SUBSCRIBE gets the failure code 0x80 in its SUBACK; a refused PUBLISH
+ * closes the connection, as AWS IoT Core does for a policy violation.
  * @packageDocumentation
  */
 
-import type { Aedes } from 'aedes';
+import { Socket } from 'node:net';
+import { TLSSocket } from 'node:tls';
+import type { Aedes, Client } from 'aedes';
 import { JobsError } from '../../errors.js';
-import { jobsRoot } from '../../protocol/topics.js';
+import { isJobsRequestCandidate, jobsRoot, parseJobsTopic } from '../../protocol/topics.js';
 
 /**
- * `open`: every client may use every topic. `thing-policy`: a client whose id
- * is a known thing name is confined to its own thing's Jobs topics.
+ * `open`: every client may use every topic. `thing-policy`: every client must
+ * be a known thing (by certificate over TLS, by client id in process) and is
+ * confined to its own thing's Jobs topics.
  */
 export type AccessControl = 'open' | 'thing-policy';
 
 /** True when `thingName`'s policy allows this topic (or topic filter): it must lie under `$aws/things/<thingName>/jobs/`. */
 export function thingPolicyAllows(thingName: string, topicOrFilter: string): boolean {
   return topicOrFilter.startsWith(`${jobsRoot(thingName)}/`);
+}
+
+/** True when the thing may publish to `topic`: one of its own request topics (replies and notifications are the service's). */
+export function thingPolicyAllowsPublish(thingName: string, topic: string): boolean {
+  return thingPolicyAllows(thingName, topic) && isJobsRequestCandidate(topic);
+}
+
+/** True when the thing may receive a message on `topic`: its own reply and notify topics. */
+export function thingPolicyAllowsReceive(thingName: string, topic: string): boolean {
+  const parsed = parseJobsTopic(topic);
+  return parsed !== undefined && parsed.thingName === thingName && parsed.kind !== 'request';
+}
+
+/** True when the thing may subscribe to `filter`: under its own Jobs topics, and not to a request topic itself. */
+export function thingPolicyAllowsSubscribe(thingName: string, filter: string): boolean {
+  if (!thingPolicyAllows(thingName, filter)) return false;
+  const wildcard = filter.includes('+') || filter.includes('#');
+  return wildcard || thingPolicyAllowsReceive(thingName, filter);
 }
 
 /** Error a refused PUBLISH fails with (aedes then closes the connection). */
@@ -33,31 +62,100 @@ export class AccessDeniedError extends JobsError {
   }
 }
 
+/** What the policy needs from the simulator. */
+export interface ThingPolicyTarget {
+  /** True for a thing the simulator knows. */
+  isThing(thingName: string): boolean;
+  /** True when `principal` is attached to the thing. */
+  hasPrincipal(thingName: string, principal: string): boolean;
+  /** The principal (certificate ARN) of a client certificate's DER bytes. */
+  certificatePrincipal(der: Uint8Array): string;
+}
+
+/** Who a connection is. */
+type Identity = { readonly kind: 'certificate'; readonly principal: string } | { readonly kind: 'in-process' } | { readonly kind: 'none' };
+
+/** The identity a connection presents. */
+function identityOf(conn: unknown, target: ThingPolicyTarget): Identity {
+  if (conn instanceof TLSSocket) {
+    const raw = conn.authorized ? (conn.getPeerCertificate() as { raw?: Buffer } | null)?.raw : undefined;
+    return raw === undefined ? { kind: 'none' } : { kind: 'certificate', principal: target.certificatePrincipal(raw) };
+  }
+  // A network connection without TLS has no credential at all.
+  if (conn instanceof Socket) return { kind: 'none' };
+  return { kind: 'in-process' };
+}
+
+function sameIdentity(a: Identity | undefined, b: Identity): boolean {
+  if (a === undefined || a.kind !== b.kind) return false;
+  return a.kind !== 'certificate' || (b.kind === 'certificate' && a.principal === b.principal);
+}
+
+/** The CONNACK refusal: return code 5, not authorized. */
+function notAuthorized(message: string): JobsError & { returnCode: number } {
+  return Object.assign(new JobsError(message), { returnCode: 5 });
+}
+
 /**
- * Installs the thing policy on `aedes`, in front of whatever authorize hooks
- * it had (they still run for what the policy allows).
- * @param isThing - true when a client id names a thing the simulator knows.
+ * Installs the thing policy on `aedes`, in front of whatever hooks it had
+ * (they still run for what the policy allows).
  * @returns a function that restores the previous hooks.
  */
-export function installThingPolicy(aedes: Aedes, isThing: (clientId: string) => boolean): () => void {
-  const previousPublish = aedes.authorizePublish;
-  const previousSubscribe = aedes.authorizeSubscribe;
+export function installThingPolicy(aedes: Aedes, target: ThingPolicyTarget): () => void {
+  const previous = {
+    authenticate: aedes.authenticate,
+    authorizePublish: aedes.authorizePublish,
+    authorizeSubscribe: aedes.authorizeSubscribe,
+    authorizeForward: aedes.authorizeForward,
+  };
+  const identities = new WeakMap<Client, Identity>();
+  const clients = (aedes as unknown as { clients: Record<string, Client | undefined> }).clients;
+  /** A client the policy let in: the thing it is confined to; undefined when it is not a thing it accepted. */
+  const thingOf = (client: Client | null): string | undefined => (client !== null && identities.has(client) ? client.id : undefined);
+
+  aedes.authenticate = (client, username, password, callback) => {
+    const identity = identityOf(client.conn, target);
+    const refusal = refuse(client.id, identity, target);
+    if (refusal !== undefined) return callback(notAuthorized(refusal), false);
+    const existing = clients[client.id];
+    if (existing !== undefined && existing !== client && !sameIdentity(identities.get(existing), identity)) {
+      return callback(notAuthorized(`Client id ${client.id} is in use by another identity.`), false);
+    }
+    identities.set(client, identity);
+    previous.authenticate.call(aedes, client, username, password, callback);
+  };
   aedes.authorizePublish = (client, packet, callback) => {
-    if (client !== null && isThing(client.id) && !thingPolicyAllows(client.id, packet.topic)) {
+    // client is null for the broker's own publishes (the simulator's notifications).
+    if (client !== null && !thingPolicyAllowsPublish(thingOf(client) ?? '', packet.topic)) {
       callback(new AccessDeniedError(client.id, packet.topic));
       return;
     }
-    previousPublish.call(aedes, client, packet, callback);
+    previous.authorizePublish.call(aedes, client, packet, callback);
   };
   aedes.authorizeSubscribe = (client, subscription, callback) => {
-    if (isThing(client.id) && !thingPolicyAllows(client.id, subscription.topic)) {
+    if (!thingPolicyAllowsSubscribe(thingOf(client) ?? '', subscription.topic)) {
       callback(null, null);
       return;
     }
-    previousSubscribe.call(aedes, client, subscription, callback);
+    previous.authorizeSubscribe.call(aedes, client, subscription, callback);
+  };
+  aedes.authorizeForward = (client, packet) => {
+    if (!thingPolicyAllowsReceive(thingOf(client) ?? '', packet.topic)) return null;
+    return previous.authorizeForward.call(aedes, client, packet);
   };
   return () => {
-    aedes.authorizePublish = previousPublish;
-    aedes.authorizeSubscribe = previousSubscribe;
+    Object.assign(aedes, previous);
   };
+}
+
+/** Why a connection is refused, or undefined when it may connect. */
+function refuse(clientId: string, identity: Identity, target: ThingPolicyTarget): string | undefined {
+  switch (identity.kind) {
+    case 'none':
+      return 'A connection needs a client certificate under the thing policy.';
+    case 'in-process':
+      return target.isThing(clientId) ? undefined : `Client id ${clientId} is not a thing.`;
+    case 'certificate':
+      return target.hasPrincipal(clientId, identity.principal) ? undefined : `The certificate is not attached to a thing named ${clientId}.`;
+  }
 }

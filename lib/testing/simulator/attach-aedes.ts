@@ -8,6 +8,7 @@
  */
 
 import type { Aedes, AedesPublishPacket, Client } from 'aedes';
+import { reserveOutbound } from '../connection-guard.js';
 import { MqttFront, type FrontTarget } from './mqtt-front.js';
 
 /** QoS of replies: AWS was seen answering a non-subscribed requester at QoS 0 (docs/protocol.md §2.2). */
@@ -32,9 +33,12 @@ export function attachToAedes(aedes: Aedes, target: FrontTarget): AedesAttachmen
   const onPublish = (packet: AedesPublishPacket, client: Client | null): void => {
     // client is null for the broker's own publishes ($SYS, our notifications).
     if (!client) return;
+    // A connection a limit just closed still has the rest of its last read in aedes's parser: do not answer it.
+    if ((client.conn as { destroyed?: boolean }).destroyed === true) return;
     const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
     front.handle(packet.topic, payload, (topic, body) => {
-      if (client.closed) return;
+      // A client that does not read its replies is disconnected before they pile up (TCP/TLS broker limit).
+      if (client.closed || !reserveOutbound(client.conn, Buffer.byteLength(body) + topic.length + 8)) return;
       client.publish({ cmd: 'publish', topic, payload: Buffer.from(body), qos: REPLY_QOS, retain: false, dup: false }, ignore);
     });
   };

@@ -61,6 +61,7 @@ import {
 import { createEmitter, type SimulatorEvents } from './events.js';
 import { SimulatorFaults } from './faults.js';
 import type { FrontTarget } from './mqtt-front.js';
+import { certificateId, ThingPrincipals } from './principals.js';
 import type { ControlJobExecution } from './shapes.js';
 
 /** Options of {@link JobsSimulator}. */
@@ -76,11 +77,14 @@ export interface JobsSimulatorOptions {
   /** createJob registers unknown target things instead of failing with ResourceNotFoundException. @defaultValue false */
   autoCreateThings?: boolean;
   /**
-   * Access control on in-process brokers ({@link JobsSimulator.attach}):
-   * `thing-policy` confines a client whose client id is a known thing's name
-   * to its own `$aws/things/<thing>/jobs/` topics, like an AWS IoT policy
-   * (a refused subscribe gets SUBACK 0x80, a refused publish closes the
-   * connection). An external broker enforces its own ACL.
+   * Access control on aedes brokers ({@link JobsSimulator.attach}), like an
+   * AWS IoT policy. `thing-policy`: every client must be a known thing,
+   * identified by its TLS client certificate (attached with
+   * {@link JobsSimulator.attachThingPrincipal}) or, on the in-process broker,
+   * by its client id; it may publish only to its own Jobs request topics and
+   * subscribe to and receive only its own reply and notify topics (a refused
+   * subscribe gets SUBACK 0x80, a refused publish closes the connection). An
+   * external broker enforces its own ACL.
    * @defaultValue 'open'
    */
   accessControl?: AccessControl;
@@ -131,6 +135,7 @@ export class JobsSimulator {
   private readonly core: SimulatorCore;
   private readonly aedesAttachments = new Set<AedesAttachment>();
   private readonly detachers = new Set<Detach>();
+  private readonly principals: ThingPrincipals;
   private closed = false;
 
   /** @param options - clock, region, account, behavior switches. */
@@ -144,6 +149,7 @@ export class JobsSimulator {
     this.subscriptionQuotas = options.subscriptionQuotas ?? {};
     this.events = createEmitter();
     this.core = new SimulatorCore(this.clock, this.behavior, this.events, this.region, this.accountId);
+    this.principals = new ThingPrincipals((thingName) => this.core.store.things.has(thingName));
     this.faults = new SimulatorFaults((clientId) => {
       let found = false;
       for (const attachment of this.aedesAttachments) found = attachment.disconnect(clientId) || found;
@@ -170,7 +176,44 @@ export class JobsSimulator {
 
   /** DeleteThing; its pending executions become REMOVED. Succeeds for an unknown thing. @throws {@link SimulatorError} */
   deleteThing(request: { thingName: string }): Record<string, never> {
-    return deleteThing(this.core, request);
+    const result = deleteThing(this.core, request);
+    if (!this.core.store.things.has(request.thingName)) this.principals.forget(request.thingName);
+    return result;
+  }
+
+  /**
+   * AttachThingPrincipal: under `accessControl: 'thing-policy'`, a TLS client
+   * presenting this certificate may connect with the thing's name as client id.
+   * @param request - `principal` is a certificate ARN, see {@link JobsSimulator.certificateArn}.
+   * @throws {@link SimulatorError} ResourceNotFoundException for an unknown thing.
+   */
+  attachThingPrincipal(request: { thingName: string; principal: string }): Record<string, never> {
+    this.principals.attach(request.thingName, request.principal);
+    return {};
+  }
+
+  /** DetachThingPrincipal. @throws {@link SimulatorError} ResourceNotFoundException for an unknown thing. */
+  detachThingPrincipal(request: { thingName: string; principal: string }): Record<string, never> {
+    this.principals.detach(request.thingName, request.principal);
+    return {};
+  }
+
+  /** ListThingPrincipals. @throws {@link SimulatorError} ResourceNotFoundException for an unknown thing. */
+  listThingPrincipals(request: { thingName: string }): {
+    /** The principals (certificate ARNs) attached to the thing. */
+    principals: string[];
+  } {
+    return { principals: this.principals.list(request.thingName) };
+  }
+
+  /**
+   * The ARN AWS IoT gives a certificate in this account:
+   * `arn:aws:iot:<region>:<account>:cert/<SHA-256 of its DER bytes>`.
+   * @param certificate - PEM text or DER bytes.
+   * @throws Error when the PEM does not hold a certificate.
+   */
+  certificateArn(certificate: string | Uint8Array): string {
+    return `arn:aws:iot:${this.region}:${this.accountId}:cert/${certificateId(certificate)}`;
   }
 
   /**
@@ -292,7 +335,14 @@ export class JobsSimulator {
     this.assertOpen();
     const aedes = 'aedes' in broker ? broker.aedes : broker;
     const attachment = attachToAedes(aedes, this.frontTarget());
-    const removePolicy = this.accessControl === 'thing-policy' ? installThingPolicy(aedes, (clientId) => this.core.store.things.has(clientId)) : undefined;
+    const removePolicy =
+      this.accessControl === 'thing-policy'
+        ? installThingPolicy(aedes, {
+            isThing: (thingName) => this.core.store.things.has(thingName),
+            hasPrincipal: (thingName, principal) => this.principals.has(thingName, principal),
+            certificatePrincipal: (der) => this.certificateArn(der),
+          })
+        : undefined;
     // Installed after the policy, so in front of it: a SUBSCRIBE is counted before any filter is judged.
     const removeQuotas = this.subscriptionQuotas === false ? undefined : installSubscriptionQuotas(aedes, this.subscriptionQuotas);
     this.aedesAttachments.add(attachment);
