@@ -76,7 +76,7 @@ const operations: TimedOperation[] = [
   { name: 'job.update(IN_PROGRESS)', run: async () => assertTrue(await job.update(Job.IN_PROGRESS, progress), job) },
   // The deadline of one call alone: what decided a plain timer over p-timeout on the request path.
   { name: 'deadline: none', run: () => resolvedSoon().promise },
-  { name: 'deadline: plain timer (settleWithin)', run: () => settleWithin(resolvedSoon(), 10_000, undefined) },
+  { name: 'deadline: plain timer (settleWithin)', run: () => settleWithin(resolvedSoon(), { timeoutMs: 10_000 }) },
   { name: 'deadline: p-timeout', run: () => pTimeout(resolvedSoon().promise, { milliseconds: 10_000 }) },
 ];
 

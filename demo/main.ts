@@ -36,14 +36,34 @@ async function runEmbedded(): Promise<void> {
       { jobId: 'firmware-update', document: { operation: 'install', steps: 3 }, description: 'reports progress, then succeeds' },
       { jobId: 'reboot', document: { operation: 'reboot' }, description: 'succeeds at once' },
       { jobId: 'self-test', document: { operation: 'self-test', sensor: 'temperature' }, description: 'fails' },
+      { jobId: 'late-reboot', document: { operation: 'reboot' }, description: 'queued later, while the device waits' },
     ];
-    for (const job of jobs) {
+    const queueJob = (job: (typeof jobs)[number]): void => {
       simulator.createJob({ jobId: job.jobId, targets: [thingName], document: JSON.stringify(job.document), description: job.description });
       console.log(`Queued job ${job.jobId} for ${thingName}: ${job.description}`);
-    }
+    };
+    for (const job of jobs.slice(0, 3)) queueJob(job);
     const connection = await env.connect({ clientId: thingName });
-    console.log(`Device ${thingName} connected; running the device loop`);
-    await runDeviceLoop(new Thing(thingName, connection), log);
+    console.log(`Device ${thingName} connected; running the device loop (it never returns by itself)`);
+    const stop = new AbortController();
+    const terminal = (jobId: string): boolean => {
+      try {
+        const { status } = simulator.describeJobExecution({ jobId, thingName }).execution;
+        return status === 'SUCCEEDED' || status === 'FAILED';
+      } catch {
+        return false; // not queued yet
+      }
+    };
+    const watch = (line: string): void => {
+      log(line);
+      if (!line.includes(': update ') || line.includes('IN_PROGRESS')) return;
+      // The first three are done: queue one more while the loop waits; stop once it is done too.
+      if (jobs.slice(0, 3).every((job) => terminal(job.jobId)) && !jobs.slice(3).some((job) => terminal(job.jobId))) {
+        setTimeout(() => queueJob(jobs[3]!), 200).unref();
+      }
+      if (jobs.every((job) => terminal(job.jobId))) stop.abort();
+    };
+    await runDeviceLoop(new Thing(thingName, connection), watch, stop.signal);
 
     console.log('\nFinal state');
     const rows = jobs.map(({ jobId }) => {
@@ -75,9 +95,11 @@ async function runAgainstBroker(url: string): Promise<void> {
     ...(values.key && { keyPath: values.key }),
     ...(values.ca && { caPath: values.ca }),
   });
+  const stop = new AbortController();
+  process.once('SIGINT', () => stop.abort()); // Ctrl-C stops the loop cleanly
   try {
-    await runDeviceLoop(new Thing(thingName, connection), log);
-    console.log('No pending jobs left.');
+    await runDeviceLoop(new Thing(thingName, connection), log, stop.signal);
+    console.log('Stopped.');
   } finally {
     await connection.end();
   }

@@ -65,30 +65,60 @@ export class JobsRejectedError extends JobsError {
   }
 }
 
+/** Options of the errors that end a call before its reply: `cause`, and whether the request had gone out. */
+export interface CallErrorOptions extends ErrorOptions {
+  /** True when the request had been handed to the connection (its outcome is unknown). @defaultValue false */
+  requestSent?: boolean;
+}
+
 /** No reply came within the call's `timeoutMs`. */
 export class JobsTimeoutError extends JobsError {
   /** The timeout that elapsed, in milliseconds. */
   readonly timeoutMs: number;
+  /**
+   * True when the request went out and no reply came: the service may have
+   * applied it (outcome unknown). False when nothing was sent (the time ran out
+   * waiting for the per-thing lock, the subscription or the connection).
+   */
+  readonly requestSent: boolean;
   /** @param operation - what timed out. @param timeoutMs - the limit. */
-  constructor(operation: string, timeoutMs: number, options?: ErrorOptions) {
+  constructor(operation: string, timeoutMs: number, options?: CallErrorOptions) {
     super(`${operation} got no reply within ${timeoutMs} ms`, options);
     this.timeoutMs = timeoutMs;
+    this.requestSent = options?.requestSent ?? false;
   }
 }
 
 /** The caller's AbortSignal fired before the call settled. */
 export class JobsAbortError extends JobsError {
+  /** True when the request had gone out before the abort (outcome unknown); false when nothing was sent. */
+  readonly requestSent: boolean;
   /** @param operation - what was aborted. */
-  constructor(operation: string, options?: ErrorOptions) {
+  constructor(operation: string, options?: CallErrorOptions) {
     super(`${operation} was aborted`, options);
+    this.requestSent = options?.requestSent ?? false;
   }
 }
 
-/** The connection closed (or the client was closed) while the call was in flight. */
+/** The connection closed (or the client was closed) while the call was in flight, or before it could be sent. */
 export class ConnectionClosedError extends JobsError {
-  /** @param operation - what was in flight. */
-  constructor(operation: string, options?: ErrorOptions) {
-    super(`${operation} failed: the connection closed`, options);
+  /**
+   * True when the request had gone out before the connection closed: the
+   * service may have applied it (outcome unknown). False: nothing was sent.
+   */
+  readonly requestSent: boolean;
+  /** @param operation - what was in flight. @param options - `cause`, `requestSent`. */
+  constructor(operation: string, options?: CallErrorOptions, what = 'the connection closed') {
+    super(`${operation} failed: ${what}`, options);
+    this.requestSent = options?.requestSent ?? false;
+  }
+}
+
+/** The `Jobs` object (not the connection) was closed while the call was queued or in flight, or before it. */
+export class JobsClosedError extends ConnectionClosedError {
+  /** @param operation - what was queued or in flight. @param options - `cause`, `requestSent`. */
+  constructor(operation: string, options?: CallErrorOptions) {
+    super(operation, options, 'Jobs closed');
   }
 }
 

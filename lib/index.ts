@@ -12,17 +12,20 @@ export {
   JobsTimeoutError,
   JobsAbortError,
   ConnectionClosedError,
+  JobsClosedError,
   MalformedMessageError,
   SubscriptionRefusedError,
 } from './errors.js';
+export type { CallErrorOptions } from './errors.js';
 
-export { JobsClient, DEFAULT_TIMEOUT_MS } from './client/jobs-client.js';
+export { JobsClient, DEFAULT_TIMEOUT_MS, AWS_MAX_SUBSCRIPTIONS_PER_CONNECTION } from './client/jobs-client.js';
 export type {
   JobsClientOptions,
   CallOptions,
   JobsClientEvents,
   JobsClientDebugEvent,
   IgnoredReplyReason,
+  Events,
 } from './client/jobs-client.js';
 export type { Outcome } from './client/deferred.js';
 export { connect } from './mqtt/connect.js';
@@ -64,7 +67,7 @@ export type {
 } from './protocol/shapes.js';
 export type { JsonObject, JsonValue } from './protocol/json.js';
 
-export { Jobs } from './jobs.js';
+export { Jobs, RESYNC_FIRST_DELAY_MS, RESYNC_MAX_DELAY_MS } from './jobs.js';
 export type { JobsEvents, JobsOptions, StartNextOptions, JobLists } from './jobs.js';
 export { Job } from './job.js';
 export type { JobUpdateOptions } from './job.js';

@@ -1,20 +1,21 @@
 /**
  * `Job`: one job execution of one thing, Zerynth style. `describe()` and
- * `update()` resolve `true` on success and `false` on failure, with the typed
- * reason in {@link Job.error}; invalid arguments reject at once, before
- * anything is sent.
+ * `update()` resolve `true` on success and `false` on what the service or the
+ * network did, with the typed reason in {@link Job.error}; invalid arguments
+ * reject at once, before anything is sent.
  * @packageDocumentation
  */
 
-import type { CallOptions, JobsClient } from './client/jobs-client.js';
-import type { JobExecution, JobExecutionState, JobExecutionStatus, JobExecutionSummary, StatusDetails } from './protocol/shapes.js';
+import type { CallOptions } from './client/jobs-client.js';
+import type { JobExecutionStatus, StatusDetails } from './protocol/shapes.js';
 import type { JsonObject } from './protocol/json.js';
-import { assertDeviceStatus, assertJobId, assertNonNegativeInteger, assertStatusDetails, assertStepTimeout } from './client/arguments.js';
+import { assertBoolean, assertDeviceStatus, assertJobId, assertNonNegativeInteger, assertStatusDetails, assertStepTimeout } from './client/arguments.js';
+import { assertCallOptions } from './client/request-validation.js';
 import { type DeviceStatus } from './protocol/rules.js';
-import { JobsError, JobsRejectedError } from './errors.js';
-import { withThingLock } from './thing-lock.js';
-import { toDate } from './times.js';
+import { ConnectionClosedError, JobsClosedError, JobsRejectedError, JobsTimeoutError, MalformedMessageError, SubscriptionRefusedError, JobsAbortError, type JobsError } from './errors.js';
+import { applyExecution, applyState, type ExecutionRecord } from './execution-state.js';
 import { retryOnRetryable, type RetryOptions } from './retry.js';
+import type { JobContext } from './job-context.js';
 
 /** Options of {@link Job.update}. */
 export interface JobUpdateOptions extends CallOptions, RetryOptions {
@@ -22,9 +23,22 @@ export interface JobUpdateOptions extends CallOptions, RetryOptions {
   stepTimeoutInMinutes?: number;
   /** Ask for the job document in the reply and store it in {@link Job.document}. @defaultValue false */
   includeJobDocument?: boolean;
+  /**
+   * Ride through a dropped connection: when the update cannot be sent, or its
+   * reply is cut by a drop, wait for the reconnect and send it again, all
+   * within `timeoutMs`. A re-sent final status that finds the execution
+   * already in that status resolves `true`.
+   * @defaultValue true for SUCCEEDED, FAILED and REJECTED (a device must not
+   *   lose its verdict to a blip); false for IN_PROGRESS (a progress report is
+   *   superseded by the next one).
+   */
+  rideThrough?: boolean;
 }
 
-/** One job execution of a thing. Made by {@link Jobs}; you rarely construct one yourself. */
+/** The statuses that end an execution, which a device may set. */
+const FINAL_DEVICE_STATUSES: ReadonlySet<string> = new Set(['SUCCEEDED', 'FAILED', 'REJECTED']);
+
+/** One job execution of a thing. Made by {@link Jobs} (`jobs.list()`, `jobs.job(id)`, ...). */
 export class Job {
   /** Waiting to be started. */
   static readonly QUEUED = 'QUEUED';
@@ -47,93 +61,139 @@ export class Job {
   readonly thingName: string;
   /** The job id (Zerynth's `jobid`). */
   readonly jobId: string;
-  /** Which execution of the job on this thing. */
-  executionNumber: number | undefined;
-  /** The execution's versionNumber as last seen; sent as `expectedVersion` by {@link Job.update}. */
-  version: number | undefined;
-  /** The status as last seen. `undefined` until described, unless the listing implied it. */
-  status: JobExecutionStatus | undefined;
-  /** The status details as last seen. */
-  statusDetails: StatusDetails | undefined;
-  /** The job document, filled by {@link Job.describe}. */
-  document: JsonObject | undefined;
-  /** When the execution was queued. */
-  queuedAt: Date | undefined;
-  /** When the device started it. */
-  startedAt: Date | undefined;
-  /** When it last changed. */
-  lastUpdatedAt: Date | undefined;
-  /** Seconds left before the service times it out, when a timer runs. */
-  approximateSecondsBeforeTimedOut: number | undefined;
   /** Why the last describe() or update() returned false; `undefined` after a success. */
   error: JobsError | undefined;
 
-  private readonly client: JobsClient;
+  readonly #context: JobContext;
+  readonly #record: ExecutionRecord;
 
   /**
-   * @param client - the Jobs client of the thing's connection.
-   * @param thingName - the thing (validated by the caller).
-   * @param jobId - the job id.
-   * @throws {@link InvalidArgumentError} when `jobId` breaks AWS's rule.
+   * Made by {@link Jobs}: use `jobs.job(jobId)` or the lists of `jobs.list()`.
+   * @internal
    */
-  constructor(client: JobsClient, thingName: string, jobId: string) {
+  constructor(context: JobContext, jobId: string) {
     assertJobId(jobId);
-    this.client = client;
-    this.thingName = thingName;
+    this.#context = context;
+    this.thingName = context.thingName;
     this.jobId = jobId;
+    this.#record = context.record(jobId);
+  }
+
+  /** Which execution of the job on this thing. */
+  get executionNumber(): number | undefined {
+    return this.#record.executionNumber;
+  }
+  /** The execution's versionNumber as last seen (by any Jobs of this thing on this connection); sent as `expectedVersion` by {@link Job.update}. */
+  get version(): number | undefined {
+    return this.#record.version;
+  }
+  /** The status as last seen. `undefined` until described, unless the listing implied it. */
+  get status(): JobExecutionStatus | undefined {
+    return this.#record.status;
+  }
+  /** The status details as last seen. */
+  get statusDetails(): StatusDetails | undefined {
+    return this.#record.statusDetails;
+  }
+  /** The job document, filled by {@link Job.describe}. */
+  get document(): JsonObject | undefined {
+    return this.#record.document;
+  }
+  /** When the execution was queued. */
+  get queuedAt(): Date | undefined {
+    return this.#record.queuedAt;
+  }
+  /** When the device started it. */
+  get startedAt(): Date | undefined {
+    return this.#record.startedAt;
+  }
+  /** When it last changed. */
+  get lastUpdatedAt(): Date | undefined {
+    return this.#record.lastUpdatedAt;
+  }
+  /** Seconds left before the service times it out, when a timer runs. */
+  get approximateSecondsBeforeTimedOut(): number | undefined {
+    return this.#record.approximateSecondsBeforeTimedOut;
   }
 
   /**
    * Reads the execution from the service and fills `status`, `version`,
-   * `document`, `statusDetails` and the times.
+   * `document`, `statusDetails` and the times. `timeoutMs` covers the time
+   * queued behind the per-thing lock too.
    * @returns true on success; false on a rejection, timeout, abort or lost connection (see {@link Job.error}).
+   * @throws {@link InvalidArgumentError} (as a rejected promise) for invalid options.
    */
   async describe(options: CallOptions = {}): Promise<boolean> {
-    return this.settle(async () => {
-      const reply = await withThingLock(this.client, this.thingName, () =>
-        this.client.describeJobExecution(this.thingName, this.jobId, { includeJobDocument: true }, options),
-      );
-      if (reply.execution) this.applyExecution(reply.execution);
-    });
+    assertCallOptions(options);
+    return this.settle(undefined, () =>
+      this.#context.locked(`describe(${this.toString()})`, options, async (callOptions) => {
+        const reply = await this.#context.unchecked.describe(this.thingName, this.jobId, { includeJobDocument: true }, callOptions);
+        if (reply.execution) applyExecution(this.#record, reply.execution);
+      }),
+    );
   }
 
   /**
    * Sets the execution's status, sending `expectedVersion` from the version
    * last seen and refreshing it from the reply, so consecutive updates need
    * no describe in between. On VersionMismatch the state the rejection
-   * carries is adopted, so the next update can succeed.
+   * carries is adopted, so the next update can succeed. A final status that
+   * the service reports as already set (a retry after a lost reply) is `true`.
+   * `timeoutMs` covers everything: the time queued behind the per-thing lock,
+   * every attempt, the pauses between retries and the wait for a reconnect.
    * @param status - `Job.IN_PROGRESS`, `Job.SUCCEEDED`, `Job.FAILED` or `Job.REJECTED`.
    * @param statusDetails - replaces the execution's details when given.
-   * @returns true on success; false on a rejection, timeout, abort or lost connection (see {@link Job.error}).
-   * @throws {@link InvalidArgumentError} (as a rejected promise, before anything is sent) for a bad status, details or step timeout.
+   * @returns true on success; false on a rejection, timeout, abort or lost connection (see {@link Job.error};
+   *   its `requestSent` tells "not sent" from "sent, outcome unknown").
+   * @throws {@link InvalidArgumentError} (as a rejected promise, before anything is sent) for a bad status, details or option.
    */
   async update(status: DeviceStatus, statusDetails?: StatusDetails, options: JobUpdateOptions = {}): Promise<boolean> {
     assertDeviceStatus(status);
     if (statusDetails !== undefined) assertStatusDetails(statusDetails);
+    assertCallOptions(options);
     if (options.stepTimeoutInMinutes !== undefined) assertStepTimeout(options.stepTimeoutInMinutes, true);
     if (options.retries !== undefined) assertNonNegativeInteger(options.retries, 'retries');
     if (options.retryDelayMs !== undefined) assertNonNegativeInteger(options.retryDelayMs, 'retryDelayMs');
-    return this.settle(() =>
-      retryOnRetryable(options, () =>
-        withThingLock(this.client, this.thingName, async () => {
-          const reply = await this.client.updateJobExecution(
-            this.thingName,
-            this.jobId,
-            {
-              status,
-              ...(statusDetails !== undefined && { statusDetails }),
-              ...(this.version !== undefined && { expectedVersion: this.version }),
-              ...(this.executionNumber !== undefined && { executionNumber: this.executionNumber }),
-              ...(options.stepTimeoutInMinutes !== undefined && { stepTimeoutInMinutes: options.stepTimeoutInMinutes }),
-              ...(options.includeJobDocument !== undefined && { includeJobDocument: options.includeJobDocument }),
-              includeJobExecutionState: true,
-            },
-            options,
-          );
-          if (reply.executionState) this.applyState(reply.executionState);
-          if (reply.jobDocument) this.document = reply.jobDocument;
-        }),
-      ),
+    if (options.includeJobDocument !== undefined) assertBoolean(options.includeJobDocument, 'includeJobDocument');
+    if (options.rideThrough !== undefined) assertBoolean(options.rideThrough, 'rideThrough');
+    const rideThrough = options.rideThrough ?? FINAL_DEVICE_STATUSES.has(status);
+    const name = `update(${this.toString()}, ${status})`;
+    const context = this.#context;
+    return this.settle(status, () =>
+      context.withDeadline(options, async (deadline) => {
+        const send = (): Promise<void> =>
+          context.locked(name, { ...options, timeoutMs: deadline.remainingMs() }, async (callOptions) => {
+            const record = this.#record;
+            const reply = await context.unchecked.update(
+              this.thingName,
+              this.jobId,
+              {
+                status,
+                ...(statusDetails !== undefined && { statusDetails }),
+                ...(record.version !== undefined && { expectedVersion: record.version }),
+                ...(record.executionNumber !== undefined && { executionNumber: record.executionNumber }),
+                ...(options.stepTimeoutInMinutes !== undefined && { stepTimeoutInMinutes: options.stepTimeoutInMinutes }),
+                ...(options.includeJobDocument !== undefined && { includeJobDocument: options.includeJobDocument }),
+                includeJobExecutionState: true,
+              },
+              callOptions,
+            );
+            if (reply.executionState) applyState(record, reply.executionState);
+            if (reply.jobDocument) record.document = reply.jobDocument;
+          });
+        const bounds = { signal: options.signal, closeSignal: context.closeSignal, closedError: () => new JobsClosedError(name) };
+        return retryOnRetryable(options, bounds, () => deadline.remainingMs(), async () => {
+          for (;;) {
+            try {
+              return await send();
+            } catch (error) {
+              if (!rideThrough || !(error instanceof ConnectionClosedError) || error instanceof JobsClosedError || context.ended()) throw error;
+              // Not sent, or cut by a drop: wait for the connection and send again, within the deadline.
+              await context.whenOnline(name, { ...bounds, timeoutMs: deadline.remainingMs() });
+            }
+          }
+        });
+      }),
     );
   }
 
@@ -142,47 +202,53 @@ export class Job {
     return `${this.jobId}@${this.thingName}`;
   }
 
-  /** Fills the fields a listing or notification carries. @internal */
-  applySummary(summary: JobExecutionSummary, status: JobExecutionStatus): void {
-    this.status = status;
-    this.version = summary.versionNumber;
-    this.executionNumber = summary.executionNumber;
-    this.queuedAt = toDate(summary.queuedAt);
-    this.startedAt = toDate(summary.startedAt);
-    this.lastUpdatedAt = toDate(summary.lastUpdatedAt);
-  }
-
-  /** Fills every field an execution carries. @internal */
-  applyExecution(execution: JobExecution): void {
-    this.status = execution.status;
-    this.version = execution.versionNumber;
-    this.executionNumber = execution.executionNumber;
-    this.statusDetails = execution.statusDetails;
-    if (execution.jobDocument !== undefined) this.document = execution.jobDocument;
-    this.queuedAt = toDate(execution.queuedAt);
-    this.startedAt = toDate(execution.startedAt);
-    this.lastUpdatedAt = toDate(execution.lastUpdatedAt);
-    this.approximateSecondsBeforeTimedOut = execution.approximateSecondsBeforeTimedOut;
-  }
-
-  private applyState(state: JobExecutionState): void {
-    this.status = state.status;
-    this.version = state.versionNumber;
-    this.statusDetails = state.statusDetails;
-  }
-
-  /** Runs an operation Zerynth style: true on success, false with `error` set on a JobsError. */
-  private async settle(operation: () => Promise<void>): Promise<boolean> {
+  /**
+   * Runs an operation Zerynth style: true on success; false with `error` set
+   * for what the service or the network did. Anything else (an invalid
+   * argument, a simulator misuse, a bug) rejects.
+   */
+  private async settle(requested: DeviceStatus | undefined, operation: () => Promise<void>): Promise<boolean> {
     try {
+      if (this.#context.closeSignal.aborted) throw new JobsClosedError(`${this.toString()}`);
       await operation();
       this.error = undefined;
       return true;
     } catch (error) {
-      if (!(error instanceof JobsError)) throw error;
-      this.error = error;
+      if (!isOutcomeError(error)) throw error;
       // VersionMismatch and InvalidStateTransition carry the service's state: adopt it.
-      if (error instanceof JobsRejectedError && error.executionState) this.applyState(error.executionState);
+      if (error instanceof JobsRejectedError && error.executionState) {
+        applyState(this.#record, error.executionState);
+        // A final status already set, as asked: a retry of an update whose reply was lost.
+        if (requested !== undefined && FINAL_DEVICE_STATUSES.has(requested) && error.executionState.status === requested) {
+          this.error = undefined;
+          return true;
+        }
+      }
+      this.error = error;
+      if (isNetworkFailure(error)) this.#context.stale();
       return false;
     }
   }
+}
+
+/** The errors a Zerynth-style boolean reports as `false`: what the service or the network did. */
+function isOutcomeError(error: unknown): error is JobsError {
+  return (
+    error instanceof JobsRejectedError ||
+    error instanceof JobsTimeoutError ||
+    error instanceof JobsAbortError ||
+    error instanceof ConnectionClosedError ||
+    error instanceof MalformedMessageError ||
+    error instanceof SubscriptionRefusedError
+  );
+}
+
+/** A failure after which the device's view may be stale: its Jobs re-reads the pending list. */
+function isNetworkFailure(error: JobsError): boolean {
+  return (
+    error instanceof JobsTimeoutError ||
+    error instanceof MalformedMessageError ||
+    (error instanceof JobsRejectedError && error.retryable) ||
+    (error instanceof ConnectionClosedError && !(error instanceof JobsClosedError))
+  );
 }

@@ -1,42 +1,51 @@
 /**
- * `Jobs`: a thing's job list, Zerynth style, awaitable.
+ * `Jobs`: a thing's job list, Zerynth style, awaitable, for a device that
+ * runs for months.
  *
  * ```ts
  * const jobs = new Jobs(new Thing('my-thing', client));
- * if (jobs.changed()) {
- *   const [inProgress, queued] = await jobs.list();
- *   for (const job of queued) {
- *     await job.describe();
- *     await job.update(Job.SUCCEEDED, { result: 'done' });
+ * for (;;) {
+ *   if (jobs.changed()) {
+ *     const [inProgress, queued] = await jobs.list();
+ *     // ... describe and update each job ...
+ *   } else {
+ *     await jobs.waitForChange({ timeoutMs: 60_000 }); // false after a quiet minute
  *   }
  * }
  * ```
  * @packageDocumentation
  */
 
-import pTimeout from 'p-timeout';
-import { timerMs } from './client/deadline.js';
 import { JobsClient, type CallOptions } from './client/jobs-client.js';
-import type { JobExecutionStatus, JobExecutionSummary, StatusDetails } from './protocol/shapes.js';
-import { assertStatusDetails, assertStepTimeout, assertThingName, assertTimeoutMs } from './client/arguments.js';
+import { Deadline, pause, settleWithin, type WaitBounds } from './client/deadline.js';
+import { Deferred } from './client/deferred.js';
+import { internalsOf, type ClientInternals, type ThingTap } from './client/internal.js';
+import type { JobExecution, JobExecutionStatus, JobExecutionSummary, StatusDetails } from './protocol/shapes.js';
+import { assertStatusDetails, assertStepTimeout, assertThingName } from './client/arguments.js';
+import { assertCallOptions } from './client/request-validation.js';
 import { NEXT_JOB_ID } from './protocol/rules.js';
-import { ConnectionClosedError, JobsAbortError, JobsError, JobsTimeoutError } from './errors.js';
+import { ConnectionClosedError, InvalidArgumentError, JobsAbortError, JobsClosedError, JobsError, JobsRejectedError, JobsTimeoutError, MalformedMessageError } from './errors.js';
 import { Job } from './job.js';
-import { createEmitter, type Emitter } from './util/emitter.js';
+import type { JobContext } from './job-context.js';
+import { applyExecution, applySummary, shareExecutions, type ThingExecutions } from './execution-state.js';
+import { createSafeEmitter, type Events } from './util/safe-emitter.js';
 import type { ThingLike } from './thing.js';
 import { withThingLock } from './thing-lock.js';
-import { routeThing } from './thing-router.js';
+import { jittered } from './retry.js';
 
 /** Events of a {@link Jobs}. */
 export type JobsEvents = {
-  /** The pending list changed (a `notify`, a `notify-next`, or a difference found after a reconnect). */
+  /** The pending list changed (a `notify`, a `notify-next`, or a difference found when re-reading it). */
   changed: {
-    /** What revealed the change: a notification, or a re-read after a reconnect. */
-    reason: 'notify' | 'notify-next' | 'reconnect';
+    /**
+     * What revealed the change: a notification; a re-read after a reconnect;
+     * or a re-read after a call failed for a network reason (`resync`).
+     */
+    reason: 'notify' | 'notify-next' | 'reconnect' | 'resync';
   };
   /** The next pending execution changed; `undefined` when none is left. */
   next: Job | undefined;
-  /** Something went wrong outside any call (e.g. re-reading state after a reconnect). */
+  /** Something went wrong outside any call (a refused subscription, a listener that threw). Never thrown. */
   error: JobsError;
 };
 
@@ -55,160 +64,79 @@ export interface StartNextOptions extends CallOptions {
 /** The pending executions as `[inProgress, queued]`, Zerynth's `list()` result. */
 export type JobLists = [inProgress: Job[], queued: Job[]];
 
+/** The first pause before re-reading the pending list again after a failed re-read; it doubles up to {@link RESYNC_MAX_DELAY_MS}, with jitter. */
+export const RESYNC_FIRST_DELAY_MS = 1_000;
+/** The longest pause between two re-reads of the pending list. */
+export const RESYNC_MAX_DELAY_MS = 60_000;
+
+const asyncDispose: typeof Symbol.asyncDispose = Symbol.asyncDispose ?? (Symbol.for('nodejs.asyncDispose') as typeof Symbol.asyncDispose);
+
 /**
  * A thing's jobs. Construction subscribes to the thing's `notify` and
- * `notify-next` topics (see {@link Jobs.ready}); either sets the
- * {@link Jobs.changed} flag.
+ * `notify-next` topics (at once, or as soon as the connection is up; see
+ * {@link Jobs.ready}); either sets the {@link Jobs.changed} flag.
  *
  * A fresh `Jobs` starts with the flag **set**: its first `changed()` returns
- * true, so a device loop lists the jobs that were pending before it started,
- * with no "force" flag (Zerynth's flag started false, so those jobs were
- * missed until the next notification).
+ * true, so a device loop lists the jobs that were pending before it started.
+ * After every reconnect, and after a call failed for a network reason, the
+ * pending list is re-read (with jittered, growing pauses until the service
+ * answers) and the flag is set when it differs from what `list()` last
+ * returned: a job queued while the device was away is always signalled.
  */
 export class Jobs {
   /** The thing's name. */
   readonly thingName: string;
   /** The Jobs client underneath (shared per connection). */
   readonly client: JobsClient;
-  /** Typed events: `changed`, `next`, `error`. */
-  readonly events: Emitter<JobsEvents> = createEmitter<JobsEvents>();
+  /**
+   * Typed events: `changed`, `next`, `error`. `on()` returns the function that
+   * removes the listener. A listener that throws is reported as an `error`
+   * event (one that throws on `error` is dropped), never thrown.
+   */
+  readonly events: Events<JobsEvents> = createSafeEmitter<JobsEvents>((type, error) => {
+    if (type !== 'error') this.events.emit('error', new JobsError(`a '${String(type)}' listener threw`, { cause: error }));
+  });
 
   private changedFlag = true;
   private closed = false;
+  private readonly lifetime = new AbortController();
+  private readonly internals: ClientInternals;
+  private readonly executions: ThingExecutions;
   private readonly known = new Map<string, Job>();
-  /** Fingerprint of the pending list as last seen, to tell after a reconnect whether it moved. */
-  private pendingFingerprint: string | undefined;
-  private readonly subscribed: Promise<void>;
-  private readonly waiters = new Set<() => void>();
-  private readonly unlisteners: Array<() => void> = [];
+  /** Fingerprint of the pending list as `list()` last returned it. */
+  private seen: string | undefined;
+  private readonly tapped: ThingTap;
+  private readonly readyPromise: Promise<void>;
+  private readonly waiters = new Set<Deferred<boolean>>();
+  private readonly onlineWaiters = new Set<Deferred<void>>();
+  private resyncRun: Promise<void> | undefined;
+  private resyncAgain = false;
+  private resyncForce = false;
+  private resyncReason: 'reconnect' | 'resync' = 'resync';
+  private readonly context: JobContext;
 
   /**
    * @param thing - the thing name and its connection.
-   * @throws {@link InvalidArgumentError} when the thing name breaks AWS's rule.
+   * @throws {@link InvalidArgumentError} when the thing name breaks AWS's rule, for invalid options, or when
+   *   the connection would pass its subscription quota (see `JobsClientOptions.maxSubscriptions`).
    */
   constructor(thing: ThingLike, options: JobsOptions = {}) {
+    if (typeof thing !== 'object' || thing === null) throw new InvalidArgumentError('thing', 'a Thing (thingName and connection)', thing);
     assertThingName(thing.thingName);
+    if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('options', 'an object', options);
+    if (options.client !== undefined && !(options.client instanceof JobsClient)) throw new InvalidArgumentError('client', 'a JobsClient', options.client);
+    if (options.client === undefined && (typeof thing.connection !== 'object' || thing.connection === null)) {
+      throw new InvalidArgumentError('thing.connection', 'an MQTT connection', thing.connection);
+    }
     this.thingName = thing.thingName;
     this.client = options.client ?? JobsClient.for(thing.connection);
-    this.listen();
-    this.subscribed = this.client.watch(this.thingName);
-    // Keep the failure for `ready` and report it; never an unhandled rejection.
-    this.subscribed.catch((error: unknown) => this.reportError(error));
-  }
-
-  /** Resolves once the notification subscriptions are in place; rejects if the broker refused them. */
-  get ready(): Promise<void> {
-    return this.subscribed;
-  }
-
-  /**
-   * True once per change of the pending list, then false until the next
-   * change (Zerynth's semantics). True on the first call of a new `Jobs`.
-   */
-  changed(): boolean {
-    const was = this.changedFlag;
-    this.changedFlag = false;
-    return was;
-  }
-
-  /**
-   * Lists the thing's pending executions.
-   * @returns `[inProgress, queued]`, each in the service's order.
-   */
-  async list(options: CallOptions = {}): Promise<JobLists> {
-    this.assertOpen();
-    const reply = await withThingLock(this.client, this.thingName, () => this.client.getPendingJobExecutions(this.thingName, {}, options));
-    this.pendingFingerprint = fingerprint(reply.inProgressJobs, reply.queuedJobs);
-    const lists: JobLists = [this.jobsFor(reply.inProgressJobs, 'IN_PROGRESS'), this.jobsFor(reply.queuedJobs, 'QUEUED')];
-    this.forgetAllBut(new Set([...lists[0], ...lists[1]].map((job) => job.jobId)));
-    return lists;
-  }
-
-  /** The next pending execution (`$next`), described, or `undefined` when none is pending. */
-  async next(options: CallOptions = {}): Promise<Job | undefined> {
-    this.assertOpen();
-    const reply = await withThingLock(this.client, this.thingName, () =>
-      this.client.describeJobExecution(this.thingName, NEXT_JOB_ID, { includeJobDocument: true }, options),
-    );
-    return reply.execution && this.jobFromExecution(reply.execution);
-  }
-
-  /**
-   * Starts the next pending execution (QUEUED becomes IN_PROGRESS; an
-   * IN_PROGRESS one is returned as is) and returns it with its document.
-   * @returns the started job, or `undefined` when nothing is pending.
-   * @throws {@link InvalidArgumentError} for bad details or step timeout; the typed call errors otherwise.
-   */
-  async startNext(statusDetails?: StatusDetails, options: StartNextOptions = {}): Promise<Job | undefined> {
-    this.assertOpen();
-    if (statusDetails !== undefined) assertStatusDetails(statusDetails);
-    if (options.stepTimeoutInMinutes !== undefined) assertStepTimeout(options.stepTimeoutInMinutes, false);
-    const reply = await withThingLock(this.client, this.thingName, () =>
-      this.client.startNextPendingJobExecution(
-        this.thingName,
-        {
-          ...(statusDetails !== undefined && { statusDetails }),
-          ...(options.stepTimeoutInMinutes !== undefined && { stepTimeoutInMinutes: options.stepTimeoutInMinutes }),
-        },
-        options,
-      ),
-    );
-    return reply.execution && this.jobFromExecution(reply.execution);
-  }
-
-  /** A handle for a job id, sharing state with the Job objects `list()` returns. */
-  job(jobId: string): Job {
-    return this.known.get(jobId) ?? this.remember(new Job(this.client, this.thingName, jobId));
-  }
-
-  /**
-   * Waits for the next change of the pending list. Resolves at once (and
-   * consumes the flag, like `changed()`) when a change is already pending.
-   * @throws {@link JobsTimeoutError} after `timeoutMs`; {@link JobsAbortError} on abort; {@link ConnectionClosedError} when closed.
-   */
-  async waitForChange(options: CallOptions = {}): Promise<void> {
-    this.assertOpen();
-    if (options.timeoutMs !== undefined) assertTimeoutMs(options.timeoutMs);
-    if (options.signal?.aborted) throw new JobsAbortError('waitForChange', { cause: options.signal.reason });
-    if (this.changed()) return;
-    if (options.timeoutMs === 0) throw new JobsTimeoutError('waitForChange', 0);
-    let resolveWait!: () => void;
-    const changed = new Promise<void>((resolve) => (resolveWait = resolve));
-    this.waiters.add(resolveWait);
+    this.internals = internalsOf(this.client);
+    this.executions = shareExecutions(this.client, this.thingName);
     try {
-      await pTimeout(changed, {
-        milliseconds: timerMs(options.timeoutMs ?? Number.POSITIVE_INFINITY),
-        ...(options.signal && { signal: options.signal }),
-        message: new JobsTimeoutError('waitForChange', options.timeoutMs ?? 0),
-      });
-    } catch (error) {
-      if (error instanceof JobsError) throw error;
-      throw new JobsAbortError('waitForChange', { cause: error });
-    } finally {
-      this.waiters.delete(resolveWait);
-    }
-    if (this.closed) throw new ConnectionClosedError('waitForChange');
-    this.changedFlag = false;
-  }
-
-  /** Stops listening, unsubscribes the thing's notifications and settles every waitForChange. */
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    for (const unlisten of this.unlisteners.splice(0)) unlisten();
-    for (const wake of [...this.waiters]) wake();
-    this.events.all.clear();
-    await this.subscribed.catch(() => undefined);
-    await this.client.unwatch(this.thingName).catch(() => undefined);
-  }
-
-  private listen(): void {
-    this.unlisteners.push(
-      routeThing(this.client, this.thingName, {
+      this.tapped = this.internals.tap(this.thingName, {
         notify: (notification) => {
           const inProgress = notification.jobs.IN_PROGRESS ?? [];
           const queued = notification.jobs.QUEUED ?? [];
-          this.pendingFingerprint = fingerprint(inProgress, queued);
           // A device loop that only uses startNext() never lists: forget finished jobs here too.
           this.forgetAllBut(new Set([...inProgress, ...queued].map((summary) => summary.jobId)));
           this.markChanged('notify');
@@ -218,51 +146,306 @@ export class Jobs {
           this.markChanged('notify-next');
         },
         reconnect: () => {
-          this.rereadAfterReconnect().catch((error: unknown) => this.reportError(error));
+          for (const waiter of [...this.onlineWaiters]) waiter.resolve(undefined);
+          this.requestResync(false, 'reconnect');
         },
-      }),
+        ended: () => this.onEnded(),
+        error: (error) => this.events.emit('error', error),
+      });
+    } catch (error) {
+      this.executions.release();
+      throw error;
+    }
+    const first = new Deferred<void>(`Jobs(${this.thingName}).ready`);
+    this.tapped.subscribed.then(
+      () => first.resolve(undefined),
+      (error: unknown) => first.fail(error instanceof Error ? error : new JobsError(String(error)), 'failed'),
     );
+    this.readyPromise = settleWithin(first, {
+      timeoutMs: this.internals.timeoutMs,
+      closeSignal: this.lifetime.signal,
+      closedError: () => new JobsClosedError(`Jobs(${this.thingName}).ready`),
+    });
+    // Keep the failure for `ready` and report it; never an unhandled rejection.
+    this.readyPromise.catch((error: unknown) => {
+      if (!this.closed) this.reportError(error);
+    });
+    this.context = this.makeContext();
   }
 
-  /** After a reconnect: re-read the pending list, and raise `changed` if it moved while offline. */
-  private async rereadAfterReconnect(): Promise<void> {
+  /**
+   * Resolves once the notification subscriptions are in place. A `Jobs` made
+   * before the connection is up (or while it is down) subscribes as soon as it
+   * comes up. Rejects with {@link JobsTimeoutError} when that takes longer than
+   * the client's `timeoutMs` (10 s by default) from construction, with
+   * {@link SubscriptionRefusedError} when the broker refuses, and with
+   * {@link JobsClosedError} on close; after a timeout the `Jobs` still subscribes
+   * whenever the connection comes up, and raises `changed` then.
+   */
+  get ready(): Promise<void> {
+    return this.readyPromise;
+  }
+
+  /**
+   * True from the moment a change of the pending list is seen until this is
+   * called; then false until the next change (Zerynth's semantics). True on
+   * the first call of a new `Jobs`. Nothing else reads the flag.
+   */
+  changed(): boolean {
+    const was = this.changedFlag;
+    this.changedFlag = false;
+    return was;
+  }
+
+  /**
+   * Lists the thing's pending executions. `timeoutMs` covers the time queued
+   * behind the per-thing lock. When it fails for a network reason, the `Jobs`
+   * re-reads the list in the background and raises `changed` once it can.
+   * @returns `[inProgress, queued]`, each in the service's order.
+   * @throws {@link InvalidArgumentError} for invalid options; the typed call errors ({@link JobsClosedError} once closed).
+   */
+  async list(options: CallOptions = {}): Promise<JobLists> {
+    assertCallOptions(options);
+    this.assertOpen('list');
+    let reply;
+    try {
+      reply = await this.context.locked(`list(${this.thingName})`, options, (callOptions) => this.internals.unchecked.getPending(this.thingName, {}, callOptions));
+    } catch (error) {
+      if (isTransientFailure(error)) this.requestResync(true, 'resync');
+      throw error;
+    }
+    this.seen = fingerprint(reply.inProgressJobs, reply.queuedJobs);
+    const lists: JobLists = [this.jobsFor(reply.inProgressJobs, 'IN_PROGRESS'), this.jobsFor(reply.queuedJobs, 'QUEUED')];
+    this.forgetAllBut(new Set([...lists[0], ...lists[1]].map((job) => job.jobId)));
+    return lists;
+  }
+
+  /**
+   * The next pending execution (`$next`), described, or `undefined` when none is pending.
+   * @throws as {@link Jobs.list}.
+   */
+  async next(options: CallOptions = {}): Promise<Job | undefined> {
+    assertCallOptions(options);
+    this.assertOpen('next');
+    const reply = await this.context.locked(`next(${this.thingName})`, options, (callOptions) =>
+      this.internals.unchecked.describe(this.thingName, NEXT_JOB_ID, { includeJobDocument: true }, callOptions),
+    );
+    return reply.execution && this.jobFromExecution(reply.execution);
+  }
+
+  /**
+   * Starts the next pending execution (QUEUED becomes IN_PROGRESS; an
+   * IN_PROGRESS one is returned as is) and returns it with its document.
+   * @returns the started job, or `undefined` when nothing is pending.
+   * @throws {@link InvalidArgumentError} for bad details, step timeout or options; the typed call errors otherwise.
+   */
+  async startNext(statusDetails?: StatusDetails, options: StartNextOptions = {}): Promise<Job | undefined> {
+    if (statusDetails !== undefined) assertStatusDetails(statusDetails);
+    assertCallOptions(options);
+    if (options.stepTimeoutInMinutes !== undefined) assertStepTimeout(options.stepTimeoutInMinutes, false);
+    this.assertOpen('startNext');
+    const reply = await this.context.locked(`startNext(${this.thingName})`, options, (callOptions) =>
+      this.internals.unchecked.startNext(
+        this.thingName,
+        {
+          ...(statusDetails !== undefined && { statusDetails }),
+          ...(options.stepTimeoutInMinutes !== undefined && { stepTimeoutInMinutes: options.stepTimeoutInMinutes }),
+        },
+        callOptions,
+      ),
+    );
+    return reply.execution && this.jobFromExecution(reply.execution);
+  }
+
+  /**
+   * A handle for a job id. Its state (version, status, ...) is shared with
+   * every handle of the same job from any `Jobs` of this thing on this connection.
+   * @throws {@link InvalidArgumentError} for an invalid job id.
+   */
+  job(jobId: string): Job {
+    const known = this.known.get(jobId);
+    if (known !== undefined) return known;
+    const job = new Job(this.context, jobId);
+    this.known.set(jobId, job);
+    return job;
+  }
+
+  /**
+   * Waits until {@link Jobs.changed} would return true; it does not read
+   * (clear) the flag. Resolves `true` at once when a change is pending, `true`
+   * when one comes, and `false` when `timeoutMs` passes quietly (a quiet
+   * minute is normal for a device).
+   * @throws {@link JobsAbortError} on abort; {@link JobsClosedError} when the Jobs closes;
+   *   {@link ConnectionClosedError} when the client is closed or the connection ended for good.
+   */
+  async waitForChange(options: CallOptions = {}): Promise<boolean> {
+    assertCallOptions(options);
+    this.assertOpen('waitForChange');
+    if (options.signal?.aborted === true) throw new JobsAbortError('waitForChange', { cause: options.signal.reason });
+    if (this.changedFlag) return true;
+    if (this.internals.ended()) throw new ConnectionClosedError('waitForChange');
+    const wait = new Deferred<boolean>('waitForChange');
+    this.waiters.add(wait);
+    try {
+      return await settleWithin(wait, {
+        timeoutMs: options.timeoutMs ?? Number.POSITIVE_INFINITY,
+        signal: options.signal,
+        closeSignal: this.lifetime.signal,
+        closedError: () => new JobsClosedError('waitForChange'),
+        onTimeout: () => this.changedFlag,
+      });
+    } finally {
+      this.waiters.delete(wait);
+    }
+  }
+
+  /**
+   * Stops listening and releases the thing's subscriptions. Every call of
+   * this `Jobs` still queued or in flight, every `waitForChange`, and every
+   * later call (also through its `Job` handles) fails with {@link JobsClosedError}.
+   * Settles within the client's `timeoutMs`, even offline or when the broker never answers.
+   */
+  async close(): Promise<void> {
     if (this.closed) return;
-    const before = this.pendingFingerprint;
-    const reply = await withThingLock(this.client, this.thingName, () => this.client.getPendingJobExecutions(this.thingName));
-    const after = fingerprint(reply.inProgressJobs, reply.queuedJobs);
-    this.pendingFingerprint = after;
-    if (after !== before) this.markChanged('reconnect');
+    this.closed = true;
+    this.lifetime.abort();
+    for (const waiter of [...this.onlineWaiters]) waiter.fail(new JobsClosedError(waiter.name), 'closed');
+    this.events.all.clear();
+    this.executions.release();
+    const stopped = new Deferred<void>('close');
+    void this.tapped.stop().then(
+      () => stopped.resolve(undefined),
+      () => stopped.resolve(undefined),
+    );
+    await settleWithin(stopped, { timeoutMs: this.internals.timeoutMs, onTimeout: () => undefined });
+  }
+
+  /** `await using jobs = new Jobs(thing)`: closes the Jobs. */
+  async [asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  // ------------------------------------------------------------ internals
+
+  private makeContext(): JobContext {
+    const closedError = (name: string) => (): JobsError => new JobsClosedError(name);
+    return {
+      thingName: this.thingName,
+      unchecked: this.internals.unchecked,
+      closeSignal: this.lifetime.signal,
+      record: (jobId) => this.executions.record(jobId),
+      ended: () => this.internals.ended(),
+      stale: () => this.requestResync(true, 'resync'),
+      withDeadline: (options, fn) => fn(new Deadline(options.timeoutMs ?? this.internals.timeoutMs)),
+      locked: async (name, options, task) => {
+        const timeoutMs = options.timeoutMs ?? this.internals.timeoutMs;
+        const bounds = { timeoutMs, signal: options.signal, closeSignal: this.lifetime.signal, closedError: closedError(name) };
+        const signal = options.signal === undefined ? this.lifetime.signal : AbortSignal.any([options.signal, this.lifetime.signal]);
+        try {
+          return await withThingLock(this.client, this.thingName, name, bounds, (remainingMs) => task({ timeoutMs: remainingMs, signal }));
+        } catch (error) {
+          // The client saw the Jobs' close as an abort: say what happened.
+          if (error instanceof JobsAbortError && this.lifetime.signal.aborted && options.signal?.aborted !== true) {
+            throw new JobsClosedError(name, { cause: error, requestSent: error.requestSent });
+          }
+          throw error;
+        }
+      },
+      whenOnline: (name, bounds) => this.whenOnline(name, bounds),
+    };
+  }
+
+  private whenOnline(name: string, bounds: WaitBounds<void>): Promise<void> {
+    if (this.internals.online()) return Promise.resolve();
+    if (this.internals.ended()) return Promise.reject(new ConnectionClosedError(name));
+    const wait = new Deferred<void>(name, () => this.onlineWaiters.delete(wait));
+    this.onlineWaiters.add(wait);
+    return settleWithin(wait, bounds);
+  }
+
+  /** Re-reads the pending list in the background, once at a time; see the class comment. */
+  private requestResync(force: boolean, reason: 'reconnect' | 'resync'): void {
+    if (this.closed || this.internals.ended()) return;
+    this.resyncForce ||= force;
+    if (reason === 'reconnect') this.resyncReason = 'reconnect';
+    if (this.resyncRun !== undefined) {
+      this.resyncAgain = true;
+      return;
+    }
+    this.resyncRun = this.resync()
+      .catch((error: unknown) => {
+        if (!this.closed) this.reportError(error);
+      })
+      .finally(() => {
+        this.resyncRun = undefined;
+      });
+  }
+
+  private async resync(): Promise<void> {
+    let delayMs = RESYNC_FIRST_DELAY_MS;
+    const bounds = { closeSignal: this.lifetime.signal, closedError: () => new JobsClosedError('resync') };
+    while (!this.closed && !this.internals.ended()) {
+      if (!this.internals.online()) {
+        // The reconnect asks again; nothing to do until then.
+        return;
+      }
+      this.resyncAgain = false;
+      const force = this.resyncForce;
+      const reason = this.resyncReason;
+      this.resyncForce = false;
+      this.resyncReason = 'resync';
+      try {
+        const reply = await this.context.locked(`resync(${this.thingName})`, {}, (callOptions) => this.internals.unchecked.getPending(this.thingName, {}, callOptions));
+        const current = fingerprint(reply.inProgressJobs, reply.queuedJobs);
+        if (force || current !== this.seen) this.markChanged(reason);
+        if (!this.resyncAgain) return;
+        delayMs = RESYNC_FIRST_DELAY_MS;
+      } catch (error) {
+        if (this.closed || error instanceof JobsClosedError) return;
+        // Ask again after a pause; keep what this attempt was for.
+        this.resyncForce ||= force;
+        if (reason === 'reconnect') this.resyncReason = 'reconnect';
+        if (error instanceof ConnectionClosedError) return; // the reconnect asks again
+        try {
+          await pause(`resync(${this.thingName})`, jittered(delayMs), bounds);
+        } catch {
+          return;
+        }
+        delayMs = Math.min(delayMs * 2, RESYNC_MAX_DELAY_MS);
+      }
+    }
   }
 
   private markChanged(reason: JobsEvents['changed']['reason']): void {
     if (this.closed) return;
     this.changedFlag = true;
+    for (const waiter of [...this.waiters]) waiter.resolve(true);
     this.events.emit('changed', { reason });
-    for (const wake of [...this.waiters]) wake();
+  }
+
+  private onEnded(): void {
+    for (const waiter of [...this.waiters]) waiter.fail(new ConnectionClosedError('waitForChange'), 'closed');
+    for (const waiter of [...this.onlineWaiters]) waiter.fail(new ConnectionClosedError(waiter.name), 'closed');
   }
 
   private jobsFor(summaries: JobExecutionSummary[], status: JobExecutionStatus): Job[] {
     return summaries.map((summary) => {
       const job = this.job(summary.jobId);
-      job.applySummary(summary, status);
+      applySummary(this.executions.record(summary.jobId), summary, status);
       return job;
     });
   }
 
-  private jobFromExecution(execution: Parameters<Job['applyExecution']>[0]): Job {
+  private jobFromExecution(execution: JobExecution): Job {
     const job = this.job(execution.jobId);
-    job.applyExecution(execution);
+    applyExecution(this.executions.record(execution.jobId), execution);
     return job;
   }
 
   /** Drops Job objects that are no longer pending, so a long-running device does not accumulate them. */
   private forgetAllBut(pendingJobIds: ReadonlySet<string>): void {
     for (const jobId of this.known.keys()) if (!pendingJobIds.has(jobId)) this.known.delete(jobId);
-  }
-
-  private remember(job: Job): Job {
-    this.known.set(job.jobId, job);
-    return job;
+    this.executions.forgetAllBut(pendingJobIds);
   }
 
   private reportError(error: unknown): void {
@@ -270,9 +453,23 @@ export class Jobs {
     this.events.emit('error', jobsError);
   }
 
-  private assertOpen(): void {
-    if (this.closed) throw new ConnectionClosedError(`Jobs(${this.thingName})`);
+  private assertOpen(operation: string): void {
+    if (this.closed) throw new JobsClosedError(`${operation}(${this.thingName})`);
   }
+}
+
+/**
+ * A failure after which the device's view may be stale and the call is worth
+ * making again: the network (a timeout, a drop, a garbled reply) or a
+ * retryable rejection (RequestThrottled, InternalError).
+ */
+export function isTransientFailure(error: unknown): boolean {
+  return (
+    error instanceof JobsTimeoutError ||
+    error instanceof MalformedMessageError ||
+    (error instanceof JobsRejectedError && error.retryable) ||
+    (error instanceof ConnectionClosedError && !(error instanceof JobsClosedError))
+  );
 }
 
 /**

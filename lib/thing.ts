@@ -6,6 +6,7 @@
 
 import type { MqttConnection } from './mqtt/connection.js';
 import { assertThingName } from './client/arguments.js';
+import { InvalidArgumentError } from './errors.js';
 
 /** What {@link Jobs} needs to know about a thing. */
 export interface ThingLike {
@@ -25,10 +26,13 @@ export class Thing implements ThingLike {
   /**
    * @param thingName - the AWS IoT thing name.
    * @param connection - a connected async-mqtt client, or any {@link MqttConnection}.
-   * @throws {@link InvalidArgumentError} when the name breaks AWS's rule.
+   * @throws {@link InvalidArgumentError} when the name breaks AWS's rule, or without a connection.
    */
   constructor(thingName: string, connection: MqttConnection) {
     assertThingName(thingName);
+    if (typeof connection !== 'object' || connection === null || typeof connection.publish !== 'function') {
+      throw new InvalidArgumentError('connection', 'an MQTT connection (an async-mqtt client, fromMqttJs(client), or an MqttConnection)', connection);
+    }
     this.thingName = thingName;
     this.connection = connection;
   }

@@ -47,6 +47,15 @@ export function assertDeviceStatus(value: unknown, field = 'status'): asserts va
 
 /** @throws {@link InvalidArgumentError} unless `value` is a valid statusDetails map. */
 export function assertStatusDetails(value: unknown): asserts value is Record<string, string> {
+  if (!isPlainObject(value)) {
+    throw new InvalidArgumentError('statusDetails', 'a plain object of string values (not a Map, Date, boxed value or class instance)', value);
+  }
+  for (const key of Reflect.ownKeys(value)) {
+    const descriptor = Object.getOwnPropertyDescriptor(value, key);
+    if (typeof key === 'symbol' || descriptor === undefined || !('value' in descriptor) || descriptor.enumerable !== true) {
+      throw new InvalidArgumentError(`statusDetails.${String(key)}`, 'a plain enumerable data property (no getter, no symbol)', undefined);
+    }
+  }
   const problem = statusDetailsProblem(value);
   if (problem) throw new InvalidArgumentError(problem.field, problem.rule, problem.value);
 }
@@ -88,3 +97,10 @@ export function assertTimeoutMs(value: unknown, field = 'timeoutMs'): asserts va
   }
 }
 
+
+/** True for `{...}` and `Object.create(null)` objects: no Map, Date, array, boxed primitive or class instance. */
+function isPlainObject(value: unknown): value is object {
+  if (typeof value !== 'object' || value === null) return false;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === null || prototype === Object.prototype || Object.getPrototypeOf(prototype) === null;
+}

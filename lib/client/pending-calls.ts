@@ -27,6 +27,8 @@ export class PendingCall<T> extends Deferred<T> {
   readonly target: CallTarget;
   /** Decodes the accepted reply. */
   readonly decodeAccepted: Decoder<T>;
+  /** True once the request was handed to the connection: from then on, an outcome other than a reply is "unknown". */
+  sent = false;
 
   /** @param onSettle - called once when the call settles. */
   constructor(

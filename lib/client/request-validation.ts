@@ -12,9 +12,9 @@ import { assertBoolean, assertClientToken, assertDeviceStatus, assertNonNegative
 /** Per-call options. */
 export interface CallOptions {
   /** How long to wait for the reply (and the subscription before it). `Infinity` waits for ever. @defaultValue the client's `timeoutMs` */
-  timeoutMs?: number;
-  /** Aborts the call: it rejects with JobsAbortError at once. */
-  signal?: AbortSignal;
+  timeoutMs?: number | undefined;
+  /** Aborts the call: it rejects with JobsAbortError at once. `undefined` is allowed (an optional signal passed along). */
+  signal?: AbortSignal | undefined;
 }
 
 /** @throws {@link InvalidArgumentError} for options that are not a {@link CallOptions}. */

@@ -62,11 +62,13 @@ describeWithMosquitto(
         simulator.faults.dropReplies({ thingName, operation: 'update' });
         const processed = new Promise<void>((resolve) => simulator.on('notify', () => resolve()));
         const started = Date.now();
-        const update = job.update(Job.SUCCEEDED);
+        // rideThrough off: this test is about the drop being reported (on, the update would wait for the broker).
+        const update = job.update(Job.SUCCEEDED, undefined, { rideThrough: false });
         await processed;
         await process.stop();
         expect(await update).toBe(false);
         expect(job.error).toBeInstanceOf(ConnectionClosedError);
+        expect(job.error).toMatchObject({ requestSent: true }); // sent, outcome unknown
         expect(Date.now() - started).toBeLessThan(5_000);
         expect(client.pendingCount).toBe(0);
 
