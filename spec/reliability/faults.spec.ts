@@ -12,6 +12,7 @@ import { createTestEnvironment, type TestEnvironment } from '../../lib/testing/i
 import { debugWaiter, isIgnoredReply, ManualClock } from '../client/support.js';
 import { recording, type Sent } from './recording-connection.js';
 import { report, scaled } from './scale.js';
+import { getPendingTopic } from '../../lib/protocol/topics.js';
 
 let env: TestEnvironment;
 let clock: ManualClock | undefined;
@@ -61,7 +62,19 @@ test('reply dropped: the update settles false with JobsTimeoutError at its timeo
 test('reply delayed past the timeout, then delivered: the call times out; the late reply is ignored (no error, no second settlement)', async () => {
   const { client, debug, errors } = await setup({ manualClock: true });
   env.simulator.faults.delayReplies({ operation: 'getPending' }, 1, 1_000);
+  // Under load the 30 ms may run out before the request reaches the simulator: the clock must move only once the
+  // simulator has the request (and the delayed reply on its clock). The broker calls the simulator's listener first.
+  const { aedes } = env.broker;
+  const received = new Promise<void>((resolve) => {
+    const onPublish = (packet: { topic: string }, from: unknown): void => {
+      if (from === null || packet.topic !== getPendingTopic('dev')) return;
+      aedes.removeListener('publish', onPublish);
+      resolve();
+    };
+    aedes.on('publish', onPublish);
+  });
   await expect(client.getPendingJobExecutions('dev', {}, { timeoutMs: 30 })).rejects.toBeInstanceOf(JobsTimeoutError);
+  await received;
   const ignored = debug.next(isIgnoredReply);
   clock!.advance(1_000);
   expect(await ignored).toMatchObject({ reason: 'late', previousOutcome: 'timed-out' });
