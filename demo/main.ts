@@ -1,13 +1,17 @@
 /**
  * `npm run demo`: with no arguments, starts the in-memory broker and the Jobs
  * simulator, queues three jobs and runs the README's device loop on them.
+ * Then one AWS IoT Commands round trip: StartCommandExecution, the device
+ * answers, GetCommandExecution shows its status and result.
  * With `--url` (and `--cert`, `--key`, `--ca`, `--thing`) the same loop runs
  * against a real broker or AWS IoT Core; jobs there are queued by you.
+ * With `--runner`, the job runner's demo (demo/runner.ts) runs instead.
  */
 
 import { parseArgs } from 'node:util';
-import { connect, Thing } from '../lib/index.js';
+import { Commands, connect, Thing } from '../lib/index.js';
 import { createTestEnvironment } from '../lib/testing/index.js';
+import { serveCommands } from './commands-device.js';
 import { runDeviceLoop } from './device-loop.js';
 
 const { values } = parseArgs({
@@ -18,12 +22,14 @@ const { values } = parseArgs({
     ca: { type: 'string' },
     thing: { type: 'string', default: 'demo-device' },
     'client-id': { type: 'string' },
+    runner: { type: 'boolean' },
   },
 });
 const thingName = values.thing;
 const log = (line: string): void => console.log(`  ${line}`);
 
-if (values.url) await runAgainstBroker(values.url);
+if (values.runner === true) await import('./runner.js'); // the job runner's demo (demo/runner.ts)
+else if (values.url) await runAgainstBroker(values.url);
 else await runEmbedded();
 
 async function runEmbedded(): Promise<void> {
@@ -82,6 +88,23 @@ async function runEmbedded(): Promise<void> {
       };
     });
     printTable(rows);
+
+    console.log('\nA command round trip (AWS IoT Commands)');
+    const device = new Commands(new Thing(thingName, connection), { executionTimeoutMs: 10_000 });
+    await device.ready;
+    const served = serveCommands(device, log, 1);
+    const { commands } = simulator;
+    const { commandArn } = commands.createCommand({
+      commandId: 'open-valve',
+      payload: { content: new TextEncoder().encode('{"action":"open","valve":"A"}'), contentType: 'application/json' },
+    });
+    const targetArn = commands.thingArn(thingName);
+    const { executionId } = commands.startCommandExecution({ commandArn, targetArn, executionTimeoutSeconds: 10 });
+    console.log(`StartCommandExecution open-valve on ${thingName}: execution ${executionId}`);
+    await served;
+    await device.close();
+    const execution = commands.getCommandExecution({ executionId, targetArn, includeResult: true });
+    console.log(`GetCommandExecution: ${execution.status}, result ${JSON.stringify(execution.result)}`);
   } finally {
     await env.close();
   }

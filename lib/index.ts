@@ -75,3 +75,33 @@ export { Thing } from './thing.js';
 export type { ThingLike } from './thing.js';
 export { DEFAULT_RETRIES, DEFAULT_RETRY_DELAY_MS } from './retry.js';
 export type { RetryOptions } from './retry.js';
+
+export {
+  runJobs,
+  JobRunner,
+  DEFAULT_PROGRESS_INTERVAL_MS,
+  DEFAULT_RUNNER_RETRY_DELAY_MS,
+  DEFAULT_MAX_RETRY_DELAY_MS,
+  DEFAULT_POLL_MS,
+} from './runner/job-runner.js';
+export type { JobRunnerOptions } from './runner/job-runner.js';
+export type { JobRunnerEvents, RunnerLogger } from './runner/runner-events.js';
+export type { JobContext, JobHandler, JobHandlers, HandlerChoice, DeviceClientStep } from './runner/handlers.js';
+export { ExecutionEndedError, RunnerStoppedError, JobRejection } from './runner/runner-errors.js';
+export type { EndedStatus } from './runner/runner-errors.js';
+export type { StatusStore, StoredStatus, FinalStatus } from './runner/status-store.js';
+export { MemoryStatusStore } from './runner/memory-status-store.js';
+export { FileStatusStore, defaultOutboxDirectory } from './runner/file-status-store.js';
+
+// AWS IoT Commands (docs/commands.md).
+export { Commands } from './commands/commands.js';
+export type { CommandsOptions, CommandsClientTarget } from './commands/commands.js';
+export { CommandExecution } from './commands/command-execution.js';
+export type { CommandReplyDetails } from './commands/command-execution.js';
+export { CommandsClient } from './commands/commands-client.js';
+export type { CommandsClientOptions, CommandsClientEvents, CommandCallOptions, IncomingCommand, CommandReceiver } from './commands/commands-client.js';
+export { CommandRejectedError, CommandTimeoutError } from './commands/command-errors.js';
+export { COMMAND_EXECUTION_STATUSES, COMMAND_DEVICE_STATUSES } from './protocol/commands/rules.js';
+export type { CommandExecutionStatus, CommandDeviceStatus, CommandDeviceType } from './protocol/commands/rules.js';
+export type { CommandExecutionResult, CommandStatusReason, CommandResponse, CommandResponseRejected, CommandRejectedErrorCode, CommandExecutionEvent } from './protocol/commands/shapes.js';
+export type { CommandPayloadFormat, CommandResponseFormat } from './protocol/commands/topics.js';

@@ -77,3 +77,60 @@ export {
 } from './codec.js';
 export type { DecodeResult, Decoder, Payload } from './codec.js';
 export type { JsonObject, JsonValue } from './json.js';
+
+// AWS IoT Commands (docs/commands.md).
+export {
+  commandsRoot,
+  commandRequestTopic,
+  commandRequestFilter,
+  commandResponseTopic,
+  commandAcceptedTopic,
+  commandRejectedTopic,
+  commandReplyFilter,
+  commandEventTopic,
+  parseCommandTopic,
+  parseCommandEventTopic,
+  COMMAND_EVENTS_FILTER,
+  COMMAND_RESPONSE_FILTER,
+  COMMAND_PAYLOAD_FORMATS,
+} from './commands/topics.js';
+export type { CommandPayloadFormat, CommandResponseFormat, ParsedCommandTopic, ParsedCommandEventTopic } from './commands/topics.js';
+export {
+  COMMAND_EXECUTION_STATUSES,
+  COMMAND_DEVICE_STATUSES,
+  COMMAND_TERMINAL_STATUSES,
+  COMMAND_LIMITS,
+  isValidCommandId,
+  isValidCommandExecutionId,
+  isValidCommandClientId,
+  isValidCommandDeviceId,
+  isCommandDeviceStatus,
+  isTerminalCommandStatus,
+  isValidReasonCode,
+  isValidReasonDescription,
+  isValidExecutionTimeoutSeconds,
+  isValidCommandClientToken,
+} from './commands/rules.js';
+export type { CommandExecutionStatus, CommandDeviceStatus, CommandDeviceType } from './commands/rules.js';
+export { COMMAND_REJECTED_ERROR_CODES } from './commands/shapes.js';
+export type {
+  CommandExecutionResult,
+  CommandStatusReason,
+  CommandResponse,
+  CommandResponseAccepted,
+  CommandResponseRejected,
+  CommandRejectedErrorCode,
+  CommandExecutionEvent,
+} from './commands/shapes.js';
+export {
+  encodeCommandMessage,
+  readCommandMessage,
+  encodeCommandResponse,
+  decodeCommandResponse,
+  decodeCommandAccepted,
+  decodeCommandRejected,
+  readStatusReason,
+  readResultMap,
+  readBytes,
+} from './commands/codec.js';
+export type { CommandMessage } from './commands/codec.js';

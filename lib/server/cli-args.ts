@@ -72,8 +72,8 @@ export class CliUsageError extends JobsError {}
 /** The `--help` text. */
 export const USAGE = `Usage: aws-iot-jobs-sim [options]
 
-A local AWS IoT Jobs service: an MQTT broker with the Jobs topics, and the
-jobs data-plane and control-plane HTTP APIs on one port.
+A local AWS IoT Jobs (and Commands) service: an MQTT broker with the Jobs and
+Commands topics, and the jobs data-plane and control-plane HTTP APIs on one port.
 
 Options:
   --host HOST         address both listeners bind (default ${CLI_DEFAULTS.host})

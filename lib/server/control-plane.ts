@@ -8,6 +8,8 @@
 
 import type { JobsSimulator } from '../testing/simulator/jobs-simulator.js';
 import { SimulatorError } from '../testing/simulator/simulator-error.js';
+import { runCommandsOperation } from './commands-plane.js';
+import { isCommandsOperation, type CommandsControlPlaneOperation } from './commands-routes.js';
 import { HttpError } from './http-error.js';
 import type { OperationRequest, OperationResult } from './http-api.js';
 import { queryBoolean, queryInteger, queryString } from './query.js';
@@ -21,6 +23,7 @@ type Request = Record<string, unknown>;
  * @throws {@link HttpError} for a {@link SimulatorError} or a bad query parameter.
  */
 export function runControlPlane(simulator: JobsSimulator, operation: ControlPlaneOperation, request: OperationRequest): OperationResult {
+  if (isCommandsOperation(operation)) return runCommandsOperation(simulator.commands, operation, request);
   try {
     return dispatch(simulator, operation, request);
   } catch (error) {
@@ -34,7 +37,7 @@ export function runControlPlane(simulator: JobsSimulator, operation: ControlPlan
   }
 }
 
-function dispatch(simulator: JobsSimulator, operation: ControlPlaneOperation, request: OperationRequest): OperationResult {
+function dispatch(simulator: JobsSimulator, operation: Exclude<ControlPlaneOperation, CommandsControlPlaneOperation>, request: OperationRequest): OperationResult {
   const { labels, query, body } = request;
   const q = defined;
   // Path labels win over body members of the same name, as on AWS.

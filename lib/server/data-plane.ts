@@ -9,6 +9,7 @@
 import type { JsonObject } from '../protocol/json.js';
 import type { JobsSimulator } from '../testing/simulator/jobs-simulator.js';
 import type { DeviceResult, ExecutionReply, UpdateReply } from '../testing/simulator/device-api.js';
+import { runCommandsOperation } from './commands-plane.js';
 import { deviceErrorToHttp } from './device-shapes.js';
 import type { OperationRequest, OperationResult } from './http-api.js';
 import { queryBoolean, queryInteger } from './query.js';
@@ -56,6 +57,8 @@ export function runDataPlane(simulator: JobsSimulator, operation: DataPlaneOpera
       const result = simulator.updateJobExecution(thingName, jobId, pick(request.body, UPDATE_MEMBERS), { protocol: 'http' });
       return ok(updateBody(settle(simulator, result)));
     }
+    case 'StartCommandExecution':
+      return runCommandsOperation(simulator.commands, operation, request);
   }
 }
 

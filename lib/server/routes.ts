@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 
+import { COMMANDS_ROUTES, type CommandsControlPlaneOperation, type CommandsDataPlaneOperation } from './commands-routes.js';
 import type { Plane } from './plane.js';
 
 /** Operations of the jobs data plane (`iot-jobs-data`). */
@@ -11,7 +12,8 @@ export type DataPlaneOperation =
   | 'GetPendingJobExecutions'
   | 'StartNextPendingJobExecution'
   | 'DescribeJobExecution'
-  | 'UpdateJobExecution';
+  | 'UpdateJobExecution'
+  | CommandsDataPlaneOperation;
 
 /** Operations of the control-plane subset (`iot`). */
 export type ControlPlaneOperation =
@@ -30,7 +32,8 @@ export type ControlPlaneOperation =
   | 'CancelJobExecution'
   | 'AttachThingPrincipal'
   | 'DetachThingPrincipal'
-  | 'ListThingPrincipals';
+  | 'ListThingPrincipals'
+  | CommandsControlPlaneOperation;
 
 /** One route: `{label}` segments capture a percent-decoded path segment. */
 export type Route =
@@ -60,6 +63,8 @@ export const ROUTES: readonly Route[] = [
   { plane: 'control', method: 'PUT', path: '/things/{thingName}/principals', operation: 'AttachThingPrincipal' },
   { plane: 'control', method: 'DELETE', path: '/things/{thingName}/principals', operation: 'DetachThingPrincipal' },
   { plane: 'control', method: 'GET', path: '/things/{thingName}/principals', operation: 'ListThingPrincipals' },
+  // AWS IoT Commands (docs/commands.md §7).
+  ...COMMANDS_ROUTES,
 ];
 
 /** A matched route and its captured labels. */

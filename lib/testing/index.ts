@@ -61,3 +61,37 @@ export type {
   ListJobExecutionsForJobResponse,
   CancelJobExecutionRequest,
 } from './simulator/control-executions.js';
+
+// AWS IoT Commands (docs/commands.md): `simulator.commands`.
+export { CommandsSimulator } from './simulator/commands/commands-simulator.js';
+export type { CommandsSimulatorOptions } from './simulator/commands/commands-simulator.js';
+export { CommandsServiceError, COMMANDS_ERRORS } from './simulator/commands/commands-error.js';
+export type { CommandsErrorCode } from './simulator/commands/commands-error.js';
+export { CommandFaults } from './simulator/commands/faults.js';
+export type { CommandFaultMatch, CommandMessageFault, InjectedCommandRejection } from './simulator/commands/faults.js';
+export type { CommandsSimulatorEvents, CommandRequestEvent, CommandStatusEvent } from './simulator/commands/core.js';
+export type { CommandNamespace, CommandParameterValue, CommandParameter, CommandPayload, CommandPreprocessor } from './simulator/commands/model.js';
+export type {
+  CreateCommandRequest,
+  GetCommandResponse,
+  CommandSummary,
+  ListCommandsRequest,
+  UpdateCommandRequest,
+  UpdateCommandResponse,
+  CreateCommandResponse,
+  DeleteCommandResponse,
+  ListCommandsResponse,
+} from './simulator/commands/control-commands.js';
+export { NO_RESPONSE_REASON } from './simulator/commands/executions.js';
+export type {
+  StartCommandExecutionRequest,
+  GetCommandExecutionRequest,
+  GetCommandExecutionResponse,
+  ListCommandExecutionsRequest,
+  CommandExecutionSummary,
+  CommandDeviceResult,
+  ControlCommandExecutionResult,
+  StartCommandExecutionResponse,
+  ListCommandExecutionsResponse,
+  TimeFilter,
+} from './simulator/commands/executions.js';

@@ -56,6 +56,14 @@ describe('route table', () => {
     expect(matchRoute('control', 'GET', split('/nothing/here'))).toEqual({ ok: false, otherPlane: undefined });
   });
 
+  test('POST /command-executions is StartCommandExecution on the data plane (and unsigned), ListCommandExecutions on the control plane', () => {
+    expect(operation('data', 'POST', '/command-executions')).toBe('data:StartCommandExecution');
+    expect(operation(undefined, 'POST', '/command-executions')).toBe('data:StartCommandExecution');
+    expect(operation('control', 'POST', '/command-executions')).toBe('control:ListCommandExecutions');
+    expect(operation('control', 'GET', '/command-executions/e-1')).toBe('control:GetCommandExecution');
+    expect(operation('control', 'PATCH', '/commands/c-1')).toBe('control:UpdateCommand');
+  });
+
   test('empty segments and wrong methods match nothing', () => {
     expect(operation(undefined, 'GET', '/things//jobs')).toBeUndefined();
     expect(operation(undefined, 'PATCH', '/things/t/jobs')).toBeUndefined();
@@ -65,7 +73,8 @@ describe('route table', () => {
   test('every operation appears once per plane', () => {
     const keys = ROUTES.map((route) => `${route.plane}:${route.operation}`);
     expect(new Set(keys).size).toBe(keys.length);
-    expect(ROUTES.filter((route) => route.plane === 'data')).toHaveLength(4);
-    expect(ROUTES.filter((route) => route.plane === 'control')).toHaveLength(16);
+    // Jobs and things: 4 data-plane and 16 control-plane operations; Commands: StartCommandExecution and 8 control-plane operations.
+    expect(ROUTES.filter((route) => route.plane === 'data')).toHaveLength(4 + 1);
+    expect(ROUTES.filter((route) => route.plane === 'control')).toHaveLength(16 + 8);
   });
 });

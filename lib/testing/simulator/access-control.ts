@@ -23,28 +23,38 @@ import { TLSSocket } from 'node:tls';
 import type { Aedes, Client } from 'aedes';
 import { JobsError } from '../../errors.js';
 import { isJobsRequestCandidate, jobsRoot, parseJobsTopic } from '../../protocol/topics.js';
+import { commandsRoot, parseCommandTopic } from '../../protocol/commands/topics.js';
 
 /**
  * `open`: every client may use every topic. `thing-policy`: every client must
  * be a known thing (by certificate over TLS, by client id in process) and is
- * confined to its own thing's Jobs topics.
+ * confined to its own thing's Jobs and Commands topics.
  */
 export type AccessControl = 'open' | 'thing-policy';
 
-/** True when `thingName`'s policy allows this topic (or topic filter): it must lie under `$aws/things/<thingName>/jobs/`. */
+/** True when `thingName`'s policy allows this topic (or topic filter): it must lie under `$aws/things/<thingName>/jobs/` or `$aws/commands/things/<thingName>/executions/` (docs/commands.md §4). */
 export function thingPolicyAllows(thingName: string, topicOrFilter: string): boolean {
-  return topicOrFilter.startsWith(`${jobsRoot(thingName)}/`);
+  return topicOrFilter.startsWith(`${jobsRoot(thingName)}/`) || topicOrFilter.startsWith(`${commandsRoot('things', thingName)}/`);
 }
 
-/** True when the thing may publish to `topic`: one of its own request topics (replies and notifications are the service's). */
+/**
+ * True when the thing may publish to `topic`: one of its own Jobs request
+ * topics, or one of its own Commands response topics (replies, notifications
+ * and command requests are the service's).
+ */
 export function thingPolicyAllowsPublish(thingName: string, topic: string): boolean {
-  return thingPolicyAllows(thingName, topic) && isJobsRequestCandidate(topic);
+  if (!thingPolicyAllows(thingName, topic)) return false;
+  if (isJobsRequestCandidate(topic)) return true;
+  const command = parseCommandTopic(topic);
+  return command !== undefined && command.kind === 'response' && command.deviceType === 'things' && command.deviceId === thingName;
 }
 
-/** True when the thing may receive a message on `topic`: its own reply and notify topics. */
+/** True when the thing may receive a message on `topic`: its own Jobs reply and notify topics, its own Commands request and reply topics. */
 export function thingPolicyAllowsReceive(thingName: string, topic: string): boolean {
   const parsed = parseJobsTopic(topic);
-  return parsed !== undefined && parsed.thingName === thingName && parsed.kind !== 'request';
+  if (parsed !== undefined) return parsed.thingName === thingName && parsed.kind !== 'request';
+  const command = parseCommandTopic(topic);
+  return command !== undefined && command.deviceType === 'things' && command.deviceId === thingName && command.kind !== 'response';
 }
 
 /** True when the thing may subscribe to `filter`: under its own Jobs topics, and not to a request topic itself. */

@@ -16,6 +16,7 @@ import { installSubscriptionQuotas, type SubscriptionQuotas } from './quotas.js'
 import { attachToAedes, type AedesAttachment } from './attach-aedes.js';
 import { attachExternal } from './attach-external.js';
 import { DEFAULT_BEHAVIOR, type SimulatorBehavior } from './behavior.js';
+import { CommandsSimulator } from './commands/commands-simulator.js';
 import { systemClock, toDeviceSeconds, type SimulatorClock } from './clock.js';
 import {
   cancelJobExecution,
@@ -127,6 +128,8 @@ export class JobsSimulator {
   readonly accountId: string;
   /** Fault injection. */
   readonly faults: SimulatorFaults;
+  /** The AWS IoT Commands service of the same account (docs/commands.md), served on the same brokers. */
+  readonly commands: CommandsSimulator;
 
   private readonly autoCreateThings: boolean;
   private readonly accessControl: AccessControl;
@@ -150,6 +153,12 @@ export class JobsSimulator {
     this.events = createEmitter();
     this.core = new SimulatorCore(this.clock, this.behavior, this.events, this.region, this.accountId);
     this.principals = new ThingPrincipals((thingName) => this.core.store.things.has(thingName));
+    this.commands = new CommandsSimulator({
+      clock: this.clock,
+      region: this.region,
+      accountId: this.accountId,
+      thingExists: (thingName) => this.autoCreateThings || this.core.store.things.has(thingName),
+    });
     this.faults = new SimulatorFaults((clientId) => {
       let found = false;
       for (const attachment of this.aedesAttachments) found = attachment.disconnect(clientId) || found;
@@ -335,6 +344,7 @@ export class JobsSimulator {
     this.assertOpen();
     const aedes = 'aedes' in broker ? broker.aedes : broker;
     const attachment = attachToAedes(aedes, this.frontTarget());
+    const detachCommands = this.commands.attachToAedes(aedes);
     const removePolicy =
       this.accessControl === 'thing-policy'
         ? installThingPolicy(aedes, {
@@ -352,6 +362,7 @@ export class JobsSimulator {
       removeQuotas?.();
       removePolicy?.();
       attachment.detach();
+      detachCommands();
       return Promise.resolve();
     };
     this.detachers.add(detach);
@@ -369,9 +380,16 @@ export class JobsSimulator {
   async attachToBroker(url: string, options: ExternalBrokerOptions = {}): Promise<Detach> {
     this.assertOpen();
     const attachment = await attachExternal(url, options, this.frontTarget());
+    let detachCommands: () => Promise<void>;
+    try {
+      detachCommands = await this.commands.attachToBroker(url, options.clientId === undefined ? options : { ...options, clientId: `${options.clientId}-commands` });
+    } catch (error) {
+      await attachment.detach();
+      throw error;
+    }
     const detach: Detach = async () => {
       this.detachers.delete(detach);
-      await attachment.detach();
+      await Promise.all([attachment.detach(), detachCommands()]);
     };
     this.detachers.add(detach);
     return detach;
@@ -382,6 +400,7 @@ export class JobsSimulator {
     this.closed = true;
     this.core.cancelAllTimers();
     this.faults.clear();
+    await this.commands.close();
     await Promise.all([...this.detachers].map((detach) => detach()));
   }
 

@@ -66,7 +66,8 @@ test('close() ends the simulator client; a refused connection rejects attachToBr
   broker = await createTcpBroker();
   simulator = new JobsSimulator();
   await simulator.attachToBroker(broker.url);
-  expect(broker.aedes.connectedClients).toBe(1);
+  // One client for Jobs, one for Commands (docs/commands.md §10).
+  expect(broker.aedes.connectedClients).toBe(2);
   await simulator.close();
   await expect(new JobsSimulator().attachToBroker('mqtt://127.0.0.1:1', { connectTimeout: 1000 })).rejects.toThrow();
 });
