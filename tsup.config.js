@@ -5,7 +5,7 @@
  * copy of every class (`JobsError` from the main entry is the one
  * `aws-iot-jobs/testing` throws).
  *
- * The CommonJS copy inlines the two ESM-only dependencies, p-timeout and aedes:
+ * The CommonJS copy inlines the ESM-only dependencies, p-timeout, cborg and aedes:
  * Node >= 20.19 can `require()` them, but jest's own module loader cannot on
  * Node 20 (it supports `require(esm)` from Node 24.9), and most jest suites are
  * CommonJS. aedes's own dependencies are CommonJS and stay external.
@@ -42,5 +42,5 @@ const common = {
 export default defineConfig([
   { ...common, format: ['esm'], clean: true, dts },
   // The bin is ESM only: nothing requires it.
-  { ...common, entry: cjsEntry, format: ['cjs'], shims: true, dts, noExternal: ['p-timeout', 'aedes'] },
+  { ...common, entry: cjsEntry, format: ['cjs'], shims: true, dts, noExternal: ['p-timeout', 'cborg', 'aedes'] },
 ]);
