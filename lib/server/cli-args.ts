@@ -124,7 +124,9 @@ Security (see the README's threat model):
   -v, --version       print the version
 
 When ready it prints one line per listener ending in its URL
-(mqtt://HOST:PORT, http://HOST:PORT). SIGINT or SIGTERM stops it.
+(mqtt://HOST:PORT, http://HOST:PORT). SIGINT (Ctrl-C), SIGTERM or SIGHUP stops
+it; started by npx or npm run, it also stops when npm exits. The embedded
+broker needs the optional peer dependency aedes; --attach does not.
 `;
 
 /**

@@ -1,12 +1,15 @@
 /**
  * What `aws-iot-jobs-sim` does: parse the options, start the server, print
- * one ready line per listener, and stop cleanly on SIGINT or SIGTERM.
+ * one ready line per listener, and stop cleanly on SIGINT, SIGTERM or SIGHUP
+ * (or when npm, having started it, exits).
  * @packageDocumentation
  */
 
 import { readFileSync } from 'node:fs';
 import { CliUsageError, parseCliArgs, USAGE, type CliOptions } from './cli-args.js';
 import { ListenError } from '../util/listen.js';
+import { AedesMissingError, AEDES_RANGE } from '../testing/load-aedes.js';
+import { waitForStop } from './cli-stop.js';
 import { describeLimitEvent } from './limit-log.js';
 import type { SimulatorServer, SimulatorServerOptions } from './server.js';
 
@@ -77,19 +80,8 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
   else io.out(`MQTT broker listening on ${server.mqttUrl}`);
   io.out(`HTTP API listening on ${server.httpUrl}`);
 
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    const onSignal = (name: NodeJS.Signals): void => {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-      // A second signal while closing stops at once.
-      process.once('SIGINT', () => process.exit(130));
-      process.once('SIGTERM', () => process.exit(143));
-      resolve(name);
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-  });
-  io.out(`${NAME}: ${signal} received, shutting down`);
+  const reason = await waitForStop();
+  io.out(`${NAME}: ${reason === 'parent exited' ? 'the process that started it exited' : `${reason} received`}, shutting down`);
   await server.close();
   io.out(`${NAME}: stopped`);
   return EXIT.ok;
@@ -118,6 +110,9 @@ function securityOptions(options: CliOptions): Partial<SimulatorServerOptions> {
 
 /** The message for a server that could not start. */
 function startFailure(error: unknown): string {
+  if (error instanceof AedesMissingError) {
+    return `cannot start the embedded MQTT broker: the optional peer dependency aedes is not installed; install it with npm install --save-dev aedes@${AEDES_RANGE}, or serve an external broker with --attach mqtt://HOST:PORT`;
+  }
   if (error instanceof ListenError) {
     const flag = error.listener === 'mqtt' ? '--mqtt-port' : '--http-port';
     const hint = error.code === 'EADDRINUSE' ? `; choose another with ${flag} (0 picks a free port)` : '';

@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 
+import './cli-stop.js'; // first: it notes the parent process as early as it can
 import { runCli } from './cli-main.js';
 
 runCli(process.argv.slice(2)).then(

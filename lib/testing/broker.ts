@@ -8,12 +8,13 @@
 import { connect as netConnect, createServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import type { Duplex } from 'node:stream';
-import { Aedes, type AedesOptions } from 'aedes';
+import type { Aedes, AedesOptions } from 'aedes';
 import asyncMqtt, { type AsyncMqttClient, type IClientOptions, type IMqttClient } from 'async-mqtt';
 import { mqtt4 } from '../mqtt/mqtt4.js';
 import { formatUrl, listenOn } from '../util/listen.js';
 import { AWS_IOT_MAX_PAYLOAD_BYTES, guardConnection, type ConnectionLimits, type LimitEvent } from './connection-guard.js';
 import { createDuplexPair } from './duplex-pair.js';
+import { loadAedes } from './load-aedes.js';
 
 /** Options of the clients a broker hands out (async-mqtt / mqtt.js 4 options). */
 export type TestClientOptions = IClientOptions;
@@ -91,9 +92,10 @@ const CLIENT_DEFAULTS: IClientOptions = { reconnectPeriod: 0, connectTimeout: 5_
  * Starts an aedes broker reached through in-process streams: no socket, no
  * port. Each client connection costs a few milliseconds.
  * @param aedesOptions - passed to `Aedes.createBroker`.
+ * @throws {@link AedesMissingError} when the optional peer dependency aedes is not installed.
  */
 export async function createInMemoryBroker(aedesOptions: Partial<AedesOptions> = {}): Promise<TestBroker> {
-  const aedes = await Aedes.createBroker(aedesOptions);
+  const aedes = await (await loadAedes()).createBroker(aedesOptions);
   const clients = new ClientRegistry();
   const streamBuilder = (): Duplex => {
     const [clientSide, brokerSide] = createDuplexPair();
@@ -110,10 +112,13 @@ export async function createInMemoryBroker(aedesOptions: Partial<AedesOptions> =
   };
 }
 
-/** Starts an aedes broker on a loopback TCP port. */
+/**
+ * Starts an aedes broker on a loopback TCP port.
+ * @throws {@link AedesMissingError} when the optional peer dependency aedes is not installed.
+ */
 export async function createTcpBroker(options: TcpBrokerOptions = {}): Promise<TcpTestBroker> {
   const host = options.host ?? '127.0.0.1';
-  const aedes = await Aedes.createBroker(options.aedes ?? {});
+  const aedes = await (await loadAedes()).createBroker(options.aedes ?? {});
   const limits: ConnectionLimits = {
     maxPayloadBytes: options.maxPayloadBytes ?? DEFAULT_BROKER_LIMITS.maxPayloadBytes,
     maxOutboundBytes: options.maxOutboundBytes ?? DEFAULT_BROKER_LIMITS.maxOutboundBytes,

@@ -7,6 +7,7 @@
 
 export { createInMemoryBroker, createTcpBroker } from './broker.js';
 export type { TestBroker, TcpTestBroker, TcpBrokerOptions, TestClientOptions } from './broker.js';
+export { AedesMissingError } from './load-aedes.js';
 
 export { JobsSimulator } from './simulator/jobs-simulator.js';
 export type { JobsSimulatorOptions, Detach, ExternalBrokerOptions, SimulatorEventHandler } from './simulator/jobs-simulator.js';
@@ -29,6 +30,8 @@ export type { TlsListenerOptions } from './broker.js';
 export { AWS_IOT_MAX_PAYLOAD_BYTES } from './connection-guard.js';
 export type { LimitEvent } from './connection-guard.js';
 export type { AccessControl } from './simulator/access-control.js';
+export { AWS_SUBSCRIPTION_QUOTAS, SubscribeQuotaError } from './simulator/quotas.js';
+export type { SubscriptionQuotas } from './simulator/quotas.js';
 export { JOBS_REQUEST_FILTER } from '../protocol/topics.js';
 export type { DeviceResult, DeviceError, DeviceCallOptions, GetPendingReply, ExecutionReply, UpdateReply } from './simulator/device-api.js';
 export type { NotifyEvent, NotifyNextEvent, NextNotificationPayload, SimulatorEvents } from './simulator/events.js';

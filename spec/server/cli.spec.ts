@@ -90,6 +90,29 @@ describe('aws-iot-jobs-sim', () => {
     await expect(call(Number(b.http.port), { path: '/jobs' })).rejects.toThrow(/ECONNREFUSED/);
   });
 
+  test('started by npm (npx, npm run), it stops when npm and its shell go away, instead of holding its ports', async () => {
+    // npm runs a bin as `sh -c CMD`; a SIGTERM to npm ended that shell and left node orphaned on its ports.
+    // `; exit` keeps the shell as the parent; the CLI runs in one process (tsx as a loader).
+    const { NODE_OPTIONS: _jestOptions, ...env } = process.env;
+    const shell = spawn('sh', ['-c', `"${process.execPath}" --import tsx lib/server/cli.ts --mqtt-port 0 --http-port 0; exit`], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...env, npm_command: 'exec' },
+    });
+    children.push(shell);
+    const cli: Cli = { child: shell, stdout: [], stderr: [], exited: new Promise((resolve) => shell.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown'))) };
+    collectLines(shell.stdout, cli.stdout);
+    collectLines(shell.stderr, cli.stderr);
+    const { http } = await ready(cli);
+    // Every writer of the pipe (the shell and the CLI under it) has ended once stdout closes.
+    const pipeClosed = new Promise<void>((resolve) => shell.stdout.once('close', () => resolve()));
+    shell.kill('SIGKILL');
+    await pipeClosed;
+    expect(cli.stdout).toContain('aws-iot-jobs-sim: the process that started it exited, shutting down');
+    expect(cli.stdout).toContain('aws-iot-jobs-sim: stopped');
+    await expect(call(Number(http.port), { path: '/jobs' })).rejects.toThrow(/ECONNREFUSED/);
+  });
+
   test('--help, --version and bad options (in process)', async () => {
     const lines: { out: string[]; err: string[] } = { out: [], err: [] };
     const io: CliIo = { out: (line) => lines.out.push(line), err: (line) => lines.err.push(line) };

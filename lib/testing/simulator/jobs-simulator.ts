@@ -12,6 +12,7 @@ import { InvalidArgumentError, JobsError } from '../../errors.js';
 import type { JobsOperation } from '../../protocol/topics.js';
 import type { TestBroker } from '../broker.js';
 import { installThingPolicy, type AccessControl } from './access-control.js';
+import { installSubscriptionQuotas, type SubscriptionQuotas } from './quotas.js';
 import { attachToAedes, type AedesAttachment } from './attach-aedes.js';
 import { attachExternal } from './attach-external.js';
 import { DEFAULT_BEHAVIOR, type SimulatorBehavior } from './behavior.js';
@@ -131,6 +132,16 @@ export interface JobsSimulatorOptions {
    * @defaultValue {@link DEFAULT_DELIVERY_LIMITS} (`{ window: 64, chunk: 256 }`)
    */
   notificationDelivery?: Partial<DeliveryLimits>;
+  /**
+   * AWS IoT Core's subscription quotas on in-process brokers
+   * ({@link JobsSimulator.attach}): at most 50 subscriptions per connection
+   * (adjustable on AWS; past it a filter gets SUBACK 0x80) and 8 topic filters
+   * per SUBSCRIBE (fixed; past it the connection is closed). Give other
+   * numbers to match a raised quota, or `false` to behave like a broker
+   * without these limits. An external broker enforces its own.
+   * @defaultValue AWS's defaults, 50 and 8
+   */
+  subscriptionQuotas?: SubscriptionQuotas | false;
 }
 
 /** Undoes an attachment. */
@@ -166,6 +177,7 @@ export class JobsSimulator {
   private readonly autoCreateThings: boolean;
   private readonly accessControl: AccessControl;
   private readonly delivery: DeliveryLimits;
+  private readonly subscriptionQuotas: SubscriptionQuotas | false;
   private readonly events: Emitter<SimulatorEvents>;
   private readonly core: SimulatorCore;
   private readonly aedesAttachments = new Set<AedesAttachment>();
@@ -182,6 +194,7 @@ export class JobsSimulator {
     this.autoCreateThings = options.autoCreateThings ?? false;
     this.accessControl = options.accessControl ?? 'open';
     this.delivery = readDeliveryLimits(options.notificationDelivery ?? {});
+    this.subscriptionQuotas = options.subscriptionQuotas ?? {};
     this.events = createEmitter();
     this.core = new SimulatorCore(this.clock, this.behavior, this.events, this.region, this.accountId);
     const core = this.core;
@@ -513,10 +526,13 @@ export class JobsSimulator {
             certificatePrincipal: (der) => this.certificateArn(der),
           })
         : undefined;
+    // Installed after the policy, so in front of it: a SUBSCRIBE is counted before any filter is judged.
+    const removeQuotas = this.subscriptionQuotas === false ? undefined : installSubscriptionQuotas(aedes, this.subscriptionQuotas);
     this.aedesAttachments.add(attachment);
     const detach: Detach = () => {
       this.aedesAttachments.delete(attachment);
       this.detachers.delete(detach);
+      removeQuotas?.();
       removePolicy?.();
       attachment.detach();
       detachCommands();
