@@ -9,6 +9,7 @@ import { expect } from '@jest/globals';
 import type { AsyncMqttClient } from 'async-mqtt';
 import { createInMemoryBroker, type TestBroker } from '../../../lib/testing/broker.js';
 import { JobsSimulator, type JobsSimulatorOptions } from '../../../lib/testing/simulator/jobs-simulator.js';
+import { SimulatorError } from '../../../lib/testing/simulator/simulator-error.js';
 
 /** A message as received. */
 export interface Received {
@@ -160,4 +161,15 @@ export class ManualClock {
     }
     this.ms = target;
   }
+}
+
+/** The SimulatorError `call` throws; fails the test when it throws nothing or something else. */
+export function refusal(call: () => unknown): SimulatorError {
+  try {
+    call();
+  } catch (error) {
+    expect(error).toBeInstanceOf(SimulatorError);
+    return error as SimulatorError;
+  }
+  throw new Error('expected the call to throw');
 }

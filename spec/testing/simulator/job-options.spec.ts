@@ -5,8 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { JobsSimulator } from '../../../lib/testing/simulator/jobs-simulator.js';
-import { SimulatorError } from '../../../lib/testing/simulator/simulator-error.js';
-import { DOC, ManualClock } from './helpers.js';
+import { DOC, ManualClock, refusal } from './helpers.js';
 
 let clock: ManualClock;
 let sim: JobsSimulator;
@@ -20,15 +19,6 @@ afterEach(async () => {
   await sim.close();
 });
 
-function refusal(call: () => unknown): SimulatorError {
-  try {
-    call();
-  } catch (error) {
-    expect(error).toBeInstanceOf(SimulatorError);
-    return error as SimulatorError;
-  }
-  throw new Error('expected the call to throw');
-}
 
 const base = { jobId: 'j', targets: ['t1'], document: JSON.stringify(DOC) };
 

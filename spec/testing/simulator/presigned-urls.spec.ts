@@ -6,9 +6,8 @@
  */
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { JobsSimulator } from '../../../lib/testing/simulator/jobs-simulator.js';
-import { SimulatorError } from '../../../lib/testing/simulator/simulator-error.js';
 import type { NotifyNextEvent } from '../../../lib/testing/simulator/events.js';
-import { ManualClock } from './helpers.js';
+import { ManualClock, refusal } from './helpers.js';
 
 let clock: ManualClock;
 let sim: JobsSimulator;
@@ -22,15 +21,6 @@ afterEach(async () => {
   await sim.close();
 });
 
-function refusal(call: () => unknown): SimulatorError {
-  try {
-    call();
-  } catch (error) {
-    expect(error).toBeInstanceOf(SimulatorError);
-    return error as SimulatorError;
-  }
-  throw new Error('expected the call to throw');
-}
 
 const PLACEHOLDER = '${aws:iot:s3-presigned-url:https://s3.amazonaws.com/firmware/v2/app.bin}';
 const TEMPLATE = JSON.stringify({ operation: 'update', url: PLACEHOLDER });

@@ -5,9 +5,8 @@
  */
 import { afterEach, describe, expect, jest, test } from '@jest/globals';
 import { JobsSimulator } from '../../../lib/testing/simulator/jobs-simulator.js';
-import { SimulatorError } from '../../../lib/testing/simulator/simulator-error.js';
 import type { NotifyNextEvent } from '../../../lib/testing/simulator/events.js';
-import { DOC, ManualClock } from './helpers.js';
+import { DOC, ManualClock, refusal } from './helpers.js';
 
 /** 2024-07-02T17:17:12.789Z */
 const NOW_MS = 1_719_940_632_789;
@@ -26,15 +25,6 @@ function start(clock = new ManualClock(NOW_MS)): { sim: JobsSimulator; clock: Ma
   return { sim, clock };
 }
 
-function refusal(call: () => unknown): SimulatorError {
-  try {
-    call();
-  } catch (error) {
-    expect(error).toBeInstanceOf(SimulatorError);
-    return error as SimulatorError;
-  }
-  throw new Error('expected the call to throw');
-}
 
 const job = (schedulingConfig: Record<string, unknown>, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
   jobId: 'later',

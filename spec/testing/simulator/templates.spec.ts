@@ -1,8 +1,7 @@
 /** Custom job templates (docs/protocol.md §11) and CreateJob's jobTemplateArn. */
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { JobsSimulator } from '../../../lib/testing/simulator/jobs-simulator.js';
-import { SimulatorError } from '../../../lib/testing/simulator/simulator-error.js';
-import { ManualClock } from './helpers.js';
+import { ManualClock, refusal } from './helpers.js';
 
 const ARN = 'arn:aws:iot:us-east-1:123456789012';
 let sim: JobsSimulator;
@@ -14,15 +13,6 @@ afterEach(async () => {
   await sim.close();
 });
 
-function refusal(call: () => unknown): SimulatorError {
-  try {
-    call();
-  } catch (error) {
-    expect(error).toBeInstanceOf(SimulatorError);
-    return error as SimulatorError;
-  }
-  throw new Error('expected the call to throw');
-}
 
 describe('job templates', () => {
   test('create, describe, list, delete; a job from the template takes its document and options unless it gives its own', () => {

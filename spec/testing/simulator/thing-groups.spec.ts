@@ -6,9 +6,8 @@
  */
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { JobsSimulator } from '../../../lib/testing/simulator/jobs-simulator.js';
-import { SimulatorError } from '../../../lib/testing/simulator/simulator-error.js';
 import type { NotifyNextEvent } from '../../../lib/testing/simulator/events.js';
-import { ManualClock } from './helpers.js';
+import { ManualClock, refusal } from './helpers.js';
 
 const ARN = 'arn:aws:iot:us-east-1:123456789012';
 let sim: JobsSimulator;
@@ -24,15 +23,6 @@ afterEach(async () => {
   await sim.close();
 });
 
-function refusal(call: () => unknown): SimulatorError {
-  try {
-    call();
-  } catch (error) {
-    expect(error).toBeInstanceOf(SimulatorError);
-    return error as SimulatorError;
-  }
-  throw new Error('expected the call to throw');
-}
 
 const queued = (thingName: string): string[] =>
   sim.getPendingJobExecutions(thingName).ok ? (sim.getPendingJobExecutions(thingName) as { reply: { queuedJobs: Array<{ jobId: string }> } }).reply.queuedJobs.map((entry) => entry.jobId) : [];
