@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 
+import { REJECTED_ERROR_CODES } from '../shapes.js';
 import type { CommandDeviceStatus, CommandExecutionStatus } from './rules.js';
 
 /** One result value: exactly one of a string, a boolean or bytes. */
@@ -41,18 +42,8 @@ export interface CommandResponseAccepted {
   executionId: string;
 }
 
-/** The error codes of a rejected reply (device SDKs' `RejectedErrorCode`). */
-export const COMMAND_REJECTED_ERROR_CODES = [
-  'InvalidTopic',
-  'InvalidJson',
-  'InvalidRequest',
-  'InvalidStateTransition',
-  'ResourceNotFound',
-  'VersionMismatch',
-  'InternalError',
-  'RequestThrottled',
-  'TerminalStateReached',
-] as const;
+/** The error codes of a rejected reply: the same set as the Jobs API's (device SDKs' `RejectedErrorCode`). */
+export const COMMAND_REJECTED_ERROR_CODES = REJECTED_ERROR_CODES;
 
 /** A rejected reply's error code. */
 export type CommandRejectedErrorCode = (typeof COMMAND_REJECTED_ERROR_CODES)[number];

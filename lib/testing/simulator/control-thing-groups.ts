@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import type { SimulatorCore } from './core.js';
 import { membershipChanged } from './continuous-jobs.js';
-import { optionalFlag, optionalInteger, optionalText, requestFields, thingNameOf } from './control-validation.js';
+import { optionalFlag, optionalInteger, optionalText, readAttributePayload, requestFields, thingNameOf } from './control-validation.js';
 import { page } from './paging.js';
 import { invalidRequest, notFound, SimulatorError } from './simulator-error.js';
 import { thingGroupArn } from './targets.js';
@@ -139,7 +139,7 @@ export function createThingGroup(core: SimulatorCore, request: CreateThingGroupR
   const properties = (fields.thingGroupProperties ?? {}) as Record<string, unknown>;
   if (typeof properties !== 'object' || Array.isArray(properties)) throw invalidRequest('thingGroupProperties must be an object.');
   const description = optionalText(properties.thingGroupDescription, 'thingGroupProperties.thingGroupDescription', 2028);
-  const attributes = readAttributes(properties.attributePayload);
+  const attributes = readAttributePayload(properties.attributePayload);
   if (fields.tags !== undefined && fields.tags !== null && (!Array.isArray(fields.tags) || fields.tags.length > 50)) throw invalidRequest('tags must be a list of at most 50 tags.');
   const existing = core.groups.get(thingGroupName);
   if (existing) {
@@ -277,16 +277,3 @@ function response(group: ThingGroupRecord): CreateThingGroupResponse {
   return { thingGroupName: group.thingGroupName, thingGroupArn: group.thingGroupArn, thingGroupId: group.thingGroupId };
 }
 
-function readAttributes(payload: unknown): Record<string, string> {
-  if (payload === undefined || payload === null) return {};
-  if (typeof payload !== 'object' || Array.isArray(payload)) throw invalidRequest('attributePayload must be an object.');
-  const attributes = (payload as { attributes?: unknown }).attributes;
-  if (attributes === undefined || attributes === null) return {};
-  if (typeof attributes !== 'object' || Array.isArray(attributes)) throw invalidRequest('attributePayload.attributes must be an object.');
-  const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(attributes)) {
-    if (key.length < 1 || key.length > 128 || typeof value !== 'string' || value.length > 800) throw invalidRequest(`Invalid attribute ${JSON.stringify(key.slice(0, 40))}.`);
-    out[key] = value;
-  }
-  return out;
-}

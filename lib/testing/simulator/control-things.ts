@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { SimulatorCore } from './core.js';
 import { forgetThing } from './control-thing-groups.js';
-import { requestFields, thingNameOf } from './control-validation.js';
+import { readAttributePayload, requestFields, thingNameOf } from './control-validation.js';
 import { isPending, type ThingRecord } from './model.js';
 import { invalidRequest, notFound, SimulatorError } from './simulator-error.js';
 
@@ -53,14 +53,14 @@ export interface DescribeThingResponse {
   version: number;
 }
 
-const ATTRIBUTE = /^[a-zA-Z0-9_.,@/:#=[\]-]*$/;
 
 /** CreateThing: idempotent for the same configuration; a different one is ResourceAlreadyExistsException. */
 export function createThing(core: SimulatorCore, request: CreateThingRequest): CreateThingResponse {
   const fields = requestFields(request);
   const thingName = thingNameOf(fields.thingName);
   const thingTypeName = fields.thingTypeName === undefined || fields.thingTypeName === null ? undefined : thingNameOf(fields.thingTypeName, 'thingTypeName');
-  const attributes = readAttributes(fields.attributePayload);
+  const attributes = readAttributePayload(fields.attributePayload);
+  if (Object.keys(attributes).length > 3) throw invalidRequest('A thing without a thing type may have at most 3 attributes.');
   const existing = core.store.things.get(thingName);
   if (existing) {
     if (existing.thingTypeName === thingTypeName && sameAttributes(existing.attributes, attributes)) return response(existing);
@@ -117,22 +117,6 @@ function response(thing: ThingRecord): CreateThingResponse {
   return { thingName: thing.thingName, thingArn: thing.thingArn, thingId: thing.thingId };
 }
 
-function readAttributes(payload: unknown): Record<string, string> {
-  if (payload === undefined || payload === null) return {};
-  if (typeof payload !== 'object' || Array.isArray(payload)) throw invalidRequest('attributePayload must be an object.');
-  const attributes = (payload as { attributes?: unknown }).attributes;
-  if (attributes === undefined || attributes === null) return {};
-  if (typeof attributes !== 'object' || Array.isArray(attributes)) throw invalidRequest('attributePayload.attributes must be an object.');
-  const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(attributes)) {
-    if (key.length < 1 || key.length > 128 || !ATTRIBUTE.test(key) || typeof value !== 'string' || value.length > 800 || !ATTRIBUTE.test(value)) {
-      throw invalidRequest(`Invalid attribute ${JSON.stringify(key.slice(0, 40))}.`);
-    }
-    out[key] = value;
-  }
-  if (Object.keys(out).length > 3) throw invalidRequest('A thing without a thing type may have at most 3 attributes.');
-  return out;
-}
 
 function sameAttributes(a: Record<string, string>, b: Record<string, string>): boolean {
   const keys = Object.keys(a);

@@ -71,3 +71,23 @@ export function requestFields(request: unknown): Record<string, unknown> {
   if (typeof request !== 'object' || request === null || Array.isArray(request)) throw invalidRequest('The request must be an object.');
   return request as Record<string, unknown>;
 }
+
+/** AWS's AttributeName / AttributeValue pattern (things and thing groups alike). */
+const ATTRIBUTE = /^[a-zA-Z0-9_.,@/:#=[\]-]*$/;
+
+/** An `attributePayload` (CreateThing, CreateThingGroup): `{ attributes: { name: value } }`, checked by AWS's rules. */
+export function readAttributePayload(payload: unknown): Record<string, string> {
+  if (payload === undefined || payload === null) return {};
+  if (typeof payload !== 'object' || Array.isArray(payload)) throw invalidRequest('attributePayload must be an object.');
+  const attributes = (payload as { attributes?: unknown }).attributes;
+  if (attributes === undefined || attributes === null) return {};
+  if (typeof attributes !== 'object' || Array.isArray(attributes)) throw invalidRequest('attributePayload.attributes must be an object.');
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(attributes)) {
+    if (key.length < 1 || key.length > 128 || !ATTRIBUTE.test(key) || typeof value !== 'string' || value.length > 800 || !ATTRIBUTE.test(value)) {
+      throw invalidRequest(`Invalid attribute ${JSON.stringify(key.slice(0, 40))}.`);
+    }
+    out[key] = value;
+  }
+  return out;
+}
